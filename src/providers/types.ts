@@ -1,0 +1,77 @@
+import type { LlmgateError } from "../errors/index.js";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from "../openai/types.js";
+
+export type Operation = "chat" | "completions" | "embeddings";
+
+/** What one operation sends and receives, by operation. */
+export interface OperationTypes {
+  chat: { request: ChatCompletionRequest; response: ChatCompletion; chunk: ChatCompletionChunk };
+  completions: { request: CompletionRequest; response: Completion; chunk: Completion };
+  embeddings: { request: EmbeddingRequest; response: EmbeddingResponse; chunk: never };
+}
+
+/** Where and how to reach the upstream, resolved once per call. */
+export interface UpstreamTarget {
+  providerId: string;
+  /** The model name the upstream knows (the part after `provider/`). */
+  model: string;
+  /** Without a trailing slash; the endpoint path is appended to it. */
+  apiBase: string;
+  apiKey: string | undefined;
+  organization: string | undefined;
+}
+
+/** The settings a transform may read (LiteLLM's names). */
+export interface TransformSettings {
+  supportsSystemMessage: boolean;
+}
+
+/** A plain stateful object: upstream stream events in, OpenAI chunks out. */
+export interface StreamTransformer<Chunk> {
+  push(event: unknown): Chunk[];
+  flush(): Chunk[];
+}
+
+export interface OperationDefinition<K extends Operation> {
+  /** Appended to the api_base, e.g. `/chat/completions`. */
+  path: string;
+  /** OpenAI request -> upstream body. The returned object is serialized as is. */
+  toRequest(request: OperationTypes[K]["request"], settings: TransformSettings): Record<string, unknown>;
+  /** Upstream body (already JSON-parsed) -> OpenAI response. */
+  fromResponse(body: unknown): OperationTypes[K]["response"];
+  createStreamTransformer?(): StreamTransformer<OperationTypes[K]["chunk"]>;
+}
+
+export interface UpstreamFailure {
+  status: number;
+  /** Parsed JSON when the body was JSON, else the text. */
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  target: UpstreamTarget;
+}
+
+export interface ProviderDefinition {
+  id: string;
+  /** Base URL, key and headers for a call, from the call's options and the environment. */
+  resolveTarget(model: string, options: TargetOptions, env: NodeJS.ProcessEnv): UpstreamTarget;
+  headers(target: UpstreamTarget): Record<string, string>;
+  operations: { [K in Operation]?: OperationDefinition<K> };
+  mapError(failure: UpstreamFailure): LlmgateError;
+  /** OpenAI parameters the provider accepts; `undefined` means it accepts anything (pass-through). */
+  supportedParams?: ReadonlySet<string>;
+}
+
+export interface TargetOptions {
+  api_key?: string | null | undefined;
+  api_base?: string | null | undefined;
+  base_url?: string | null | undefined;
+  organization?: string | null | undefined;
+}

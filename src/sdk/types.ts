@@ -1,0 +1,68 @@
+import type { Operation, OperationTypes, TargetOptions } from "../providers/types.js";
+
+/**
+ * LiteLLM's routing fields, accepted beside the OpenAI request fields in every SDK call (and in a
+ * config's `litellm_params`). They are never sent upstream.
+ */
+export interface CallOptions extends TargetOptions {
+  /** Seconds for one attempt (connect, headers and, without streaming, the whole body). */
+  timeout?: number | null | undefined;
+  /** Seconds to wait for a stream's first byte. Defaults to `timeout`. */
+  stream_timeout?: number | null | undefined;
+  /** Retries of connection errors, 408, 429 and 5xx (default 2); never after a stream started. */
+  max_retries?: number | null | undefined;
+  extra_headers?: Record<string, string> | null | undefined;
+  extra_body?: Record<string, unknown> | null | undefined;
+  drop_params?: boolean | null | undefined;
+  additional_drop_params?: string[] | null | undefined;
+  supports_system_message?: boolean | null | undefined;
+  /** Answer with this text without calling any upstream. */
+  mock_response?: string | null | undefined;
+  signal?: AbortSignal | null | undefined;
+}
+
+/** The names of CallOptions fields: stripped from the body before it goes upstream. */
+export const CALL_OPTION_KEYS: ReadonlySet<string> = new Set([
+  "api_key",
+  "api_base",
+  "base_url",
+  "organization",
+  "timeout",
+  "stream_timeout",
+  "max_retries",
+  "extra_headers",
+  "extra_body",
+  "drop_params",
+  "additional_drop_params",
+  "supports_system_message",
+  "mock_response",
+  "signal",
+  "custom_llm_provider",
+  "api_version",
+]);
+
+export type CallParams<K extends Operation> = OperationTypes[K]["request"] & CallOptions;
+
+/** Response headers of the upstream call, lower-cased. */
+export type UpstreamHeaders = Record<string, string>;
+
+/** A stream of chunks, read once. Breaking out of a `for await` (or `abort()`) aborts the upstream. */
+export interface ChunkStream<Chunk> extends AsyncIterable<Chunk> {
+  abort(reason?: unknown): void;
+}
+
+export type CallResult<K extends Operation> =
+  | {
+      kind: "response";
+      data: OperationTypes[K]["response"];
+      headers: UpstreamHeaders;
+      providerId: string;
+      model: string;
+    }
+  | {
+      kind: "stream";
+      stream: ChunkStream<OperationTypes[K]["chunk"]>;
+      headers: UpstreamHeaders;
+      providerId: string;
+      model: string;
+    };
