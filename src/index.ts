@@ -1,2 +1,13 @@
 export * from "./errors/index.js";
+export { createHttpClient, type HttpClient } from "./http/client.js";
 export type * from "./openai/types.js";
+export { type CallContext, call } from "./sdk/call.js";
+export {
+  type CompletionParams,
+  completion,
+  type EmbeddingParams,
+  embedding,
+  type TextCompletionParams,
+  textCompletion,
+} from "./sdk/completion.js";
+export type { CallOptions, CallResult, ChunkStream } from "./sdk/types.js";

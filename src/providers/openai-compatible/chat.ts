@@ -1,0 +1,26 @@
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from "../../openai/types.js";
+import type { OperationDefinition, StreamTransformer, TransformSettings } from "../types.js";
+import { hasSystemMessage, mapSystemMessages } from "./system-messages.js";
+
+export function toOpenAICompatibleChatRequest(
+  request: ChatCompletionRequest,
+  settings: TransformSettings,
+): Record<string, unknown> {
+  if (settings.supportsSystemMessage || !hasSystemMessage(request.messages)) return request;
+  return { ...request, messages: mapSystemMessages(request.messages) };
+}
+
+/** The identity, kept lean: an OpenAI-compatible server already answers in OpenAI's shape. */
+export function createPassThroughTransformer<Chunk>(): StreamTransformer<Chunk> {
+  return {
+    push: (event) => [event as Chunk],
+    flush: () => [],
+  };
+}
+
+export const openAICompatibleChat: OperationDefinition<"chat"> = {
+  path: "/chat/completions",
+  toRequest: toOpenAICompatibleChatRequest,
+  fromResponse: (body) => body as ChatCompletion,
+  createStreamTransformer: () => createPassThroughTransformer<ChatCompletionChunk>(),
+};

@@ -1,0 +1,24 @@
+import type { ProviderDefinition } from "../types.js";
+import { openAICompatibleHeaders, resolveOpenAICompatibleTarget } from "./api.js";
+import { openAICompatibleChat } from "./chat.js";
+import { chatViaCompletions } from "./chat-via-completions.js";
+import { openAICompatibleCompletions, openAICompatibleEmbeddings } from "./completions.js";
+import { mapOpenAICompatibleError } from "./errors.js";
+import type { OpenAICompatiblePreset } from "./presets.js";
+
+/** One provider definition per preset row; the code is shared, the row is data. */
+export function createOpenAICompatibleProvider(preset: OpenAICompatiblePreset): ProviderDefinition {
+  return {
+    id: preset.id,
+    resolveTarget: (model, options, env) => resolveOpenAICompatibleTarget(preset, model, options, env),
+    headers: openAICompatibleHeaders,
+    operations: {
+      chat: preset.isTextCompletionOnly ? chatViaCompletions : openAICompatibleChat,
+      completions: openAICompatibleCompletions,
+      embeddings: openAICompatibleEmbeddings,
+    },
+    mapError: mapOpenAICompatibleError,
+  };
+}
+
+export { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatibleProviderId } from "./presets.js";

@@ -1,0 +1,265 @@
+import { BadRequestError, InternalServerError, LlmgateError, Timeout } from "../errors/index.js";
+import { getDefaultHttpClient, type HttpClient, type UpstreamResponse } from "../http/client.js";
+import { mapTransportError } from "../http/transport-errors.js";
+import type {
+  Operation,
+  OperationDefinition,
+  OperationTypes,
+  ProviderDefinition,
+  UpstreamTarget,
+} from "../providers/types.js";
+import { mockResult } from "./mock.js";
+import { resolveModel } from "./resolve.js";
+import { MAX_RETRY_AFTER_SECONDS, retryDelayMs, sleep } from "./retry.js";
+import { createUpstreamChunkStream } from "./stream.js";
+import {
+  CALL_OPTION_KEYS,
+  type CallOptions,
+  type CallParams,
+  type CallResult,
+  type UpstreamHeaders,
+} from "./types.js";
+
+export interface CallContext {
+  /** Read at call time; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  httpClient?: HttpClient;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 600;
+const DEFAULT_MAX_RETRIES = 2;
+/** Error bodies larger than this are cut: an upstream's error page is not worth megabytes. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+interface Prepared {
+  provider: ProviderDefinition;
+  target: UpstreamTarget;
+  url: URL;
+  headers: Record<string, string>;
+  payload: string;
+  isStream: boolean;
+}
+
+function splitParams<K extends Operation>(params: CallParams<K>) {
+  const options: CallOptions & { custom_llm_provider?: string } = {};
+  const request: Record<string, unknown> = {};
+  for (const key in params) {
+    const value = (params as Record<string, unknown>)[key];
+    if (CALL_OPTION_KEYS.has(key)) (options as Record<string, unknown>)[key] = value;
+    else request[key] = value;
+  }
+  return { options, request: request as OperationTypes[K]["request"] };
+}
+
+function dropParams(
+  body: Record<string, unknown>,
+  options: CallOptions,
+  supported: ReadonlySet<string> | undefined,
+) {
+  if (options.drop_params === true && supported !== undefined) {
+    for (const key of Object.keys(body)) if (key !== "model" && !supported.has(key)) delete body[key];
+  }
+  for (const key of options.additional_drop_params ?? []) delete body[key];
+}
+
+function headersOf(response: UpstreamResponse): UpstreamHeaders {
+  const headers: UpstreamHeaders = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+async function readErrorBody(response: UpstreamResponse): Promise<unknown> {
+  let text = "";
+  for await (const bytes of response.body) {
+    text += typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("utf8");
+    if (text.length > MAX_ERROR_BODY_BYTES) {
+      response.body.destroy();
+      break;
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+}
+
+async function attempt<K extends Operation>(
+  operation: OperationDefinition<K>,
+  prepared: Prepared,
+  options: CallOptions,
+  client: HttpClient,
+): Promise<CallResult<K>> {
+  const { target, provider } = prepared;
+  const where = { provider: target.providerId, model: target.model, url: prepared.url.href };
+  const userSignal = options.signal ?? undefined;
+  if (userSignal?.aborted === true) throw abortReason(userSignal);
+  const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+  const firstByteSeconds = prepared.isStream ? (options.stream_timeout ?? timeoutSeconds) : timeoutSeconds;
+  const controller = new AbortController();
+  const onUserAbort = () => controller.abort(userSignal?.reason);
+  userSignal?.addEventListener("abort", onUserAbort, { once: true });
+  let hasTimedOut = false;
+  const timer = setTimeout(() => {
+    hasTimedOut = true;
+    controller.abort();
+  }, firstByteSeconds * 1000);
+  const cleanup = () => {
+    clearTimeout(timer);
+    userSignal?.removeEventListener("abort", onUserAbort);
+  };
+  const failure = (error: unknown): unknown => {
+    if (LlmgateError.is(error)) return error;
+    if (hasTimedOut) {
+      return new Timeout({
+        message: `${target.providerId}/${target.model} did not answer within ${firstByteSeconds}s (${prepared.url.href})`,
+        provider: target.providerId,
+        model: target.model,
+      });
+    }
+    if (userSignal?.aborted === true) return abortReason(userSignal);
+    return mapTransportError(error, where);
+  };
+  try {
+    const response = await client.request({
+      url: prepared.url,
+      method: "POST",
+      headers: prepared.headers,
+      body: prepared.payload,
+      signal: controller.signal,
+      headersTimeoutMs: firstByteSeconds * 1000,
+      bodyTimeoutMs: timeoutSeconds * 1000,
+    });
+    const headers = headersOf(response);
+    if (response.statusCode >= 400) {
+      const body = await readErrorBody(response);
+      throw provider.mapError({ status: response.statusCode, body, headers: response.headers, target });
+    }
+    const transformer = prepared.isStream ? operation.createStreamTransformer?.() : undefined;
+    if (transformer === undefined) {
+      const text = await response.body.text();
+      cleanup();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new InternalServerError({
+          message: `${target.providerId} answered ${response.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`,
+          provider: target.providerId,
+          model: target.model,
+          body: text,
+        });
+      }
+      return {
+        kind: "response",
+        data: operation.fromResponse(body),
+        headers,
+        providerId: target.providerId,
+        model: target.model,
+      };
+    }
+    clearTimeout(timer);
+    const stream = createUpstreamChunkStream({
+      body: response.body,
+      transformer,
+      abort: (reason) => controller.abort(reason),
+      mapErrorEvent: (payload) =>
+        provider.mapError({ status: statusOfErrorEvent(payload), body: payload, headers: {}, target }),
+      mapTransportError: failure,
+      onEnd: cleanup,
+    });
+    return { kind: "stream", stream, headers, providerId: target.providerId, model: target.model };
+  } catch (error) {
+    cleanup();
+    throw failure(error);
+  }
+}
+
+function statusOfErrorEvent(payload: Record<string, unknown>): number {
+  const error = payload.error as { code?: unknown; status?: unknown } | undefined;
+  for (const value of [error?.status, error?.code]) {
+    const status = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN;
+    if (Number.isInteger(status) && status >= 400 && status < 600) return status;
+  }
+  return 500;
+}
+
+function prepare<K extends Operation>(
+  operation: OperationDefinition<K>,
+  provider: ProviderDefinition,
+  request: OperationTypes[K]["request"],
+  options: CallOptions,
+  env: NodeJS.ProcessEnv,
+): Prepared {
+  const target = provider.resolveTarget(request.model, options, env);
+  const body = operation.toRequest(request, {
+    supportsSystemMessage: options.supports_system_message !== false,
+  });
+  dropParams(body, options, provider.supportedParams);
+  const payload = JSON.stringify(
+    options.extra_body === undefined || options.extra_body === null
+      ? body
+      : { ...body, ...options.extra_body },
+  );
+  const headers = provider.headers(target);
+  if (options.extra_headers !== undefined && options.extra_headers !== null)
+    Object.assign(headers, options.extra_headers);
+  return {
+    provider,
+    target,
+    url: new URL(target.apiBase + operation.path),
+    headers,
+    payload,
+    isStream: body.stream === true,
+  };
+}
+
+/**
+ * The one SDK call path: resolve `provider/model`, transform the request, send it, retry what is
+ * retryable, and hand back the OpenAI response or a chunk stream with the upstream headers.
+ */
+export async function call<K extends Operation>(
+  operationName: K,
+  params: CallParams<K>,
+  context: CallContext = {},
+): Promise<CallResult<K>> {
+  const { options, request } = splitParams(params);
+  if (typeof request.model !== "string" || request.model === "") {
+    throw new BadRequestError({ message: "model is required", param: "model" });
+  }
+  const { provider, model } = resolveModel(request.model, options.custom_llm_provider);
+  const operation = provider.operations[operationName] as OperationDefinition<K> | undefined;
+  if (operation === undefined) {
+    throw new BadRequestError({
+      message: `${provider.id} does not support ${operationName}`,
+      provider: provider.id,
+      model,
+    });
+  }
+  request.model = model;
+  if (options.mock_response !== undefined && options.mock_response !== null) {
+    return mockResult(operationName, request, options.mock_response, provider.id);
+  }
+  const prepared = prepare(operation, provider, request, options, context.env ?? process.env);
+  const client = context.httpClient ?? getDefaultHttpClient();
+  const maxRetries = options.max_retries ?? DEFAULT_MAX_RETRIES;
+  for (let attemptNumber = 0; ; attemptNumber++) {
+    try {
+      return await attempt(operation, prepared, options, client);
+    } catch (error) {
+      const canRetry =
+        LlmgateError.is(error) &&
+        error.isRetryable &&
+        attemptNumber < maxRetries &&
+        (error.retryAfter === undefined || error.retryAfter <= MAX_RETRY_AFTER_SECONDS);
+      if (!canRetry) throw error;
+      await sleep(retryDelayMs(attemptNumber, error.retryAfter), options.signal ?? undefined);
+    }
+  }
+}
