@@ -1,0 +1,19 @@
+export { ConfigError, type ConfigIssue } from "./errors.js";
+export { type LoadedConfig, loadConfig, type ParseConfigOptions, parseConfig } from "./load.js";
+export {
+  type DeploymentConfig,
+  deploymentSchema,
+  type GeneralSettings,
+  generalSettingsSchema,
+  type LitellmParams,
+  type LitellmSettings,
+  type LlmgateConfig,
+  litellmParamsSchema,
+  litellmSettingsSchema,
+  llmgateConfigSchema,
+  type ModelInfo,
+  modelInfoSchema,
+  type RouterSettings,
+  type RoutingStrategy,
+  routerSettingsSchema,
+} from "./schema.js";
