@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import {
+  BadRequestError,
+  InternalServerError,
+  LlmgateError,
+  NotFoundError,
+  RequestTooLargeError,
+} from "../../errors/index.js";
+
+/** Fastify's own failures (body parsing, limits) as our errors. */
+function fromFastifyError(error: FastifyError, bodyLimitBytes: number): LlmgateError {
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new RequestTooLargeError({
+        message: `request body is larger than the limit of ${bodyLimitBytes} bytes (general_settings.max_request_size_mb)`,
+        code: "request_too_large",
+      });
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new BadRequestError({
+        message: "the request body is empty; send a JSON object",
+        code: "invalid_json",
+      });
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new BadRequestError({ message: `malformed request: ${error.message}`, code: "invalid_json" });
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return new BadRequestError({
+      message: `malformed JSON in the request body: ${error.message}`,
+      code: "invalid_json",
+    });
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new BadRequestError({
+      message: error.message,
+      code: error.code ?? null,
+      status: error.statusCode,
+    });
+  }
+  return new InternalServerError({ message: "internal error in llmgate", cause: error });
+}
+
+export function toLlmgateError(error: unknown, bodyLimitBytes: number): LlmgateError {
+  if (LlmgateError.is(error)) return error;
+  if (error instanceof Error) return fromFastifyError(error as FastifyError, bodyLimitBytes);
+  return new InternalServerError({ message: "internal error in llmgate", cause: error });
+}
+
+export function errorHeaders(error: LlmgateError): Record<string, string> {
+  return error.retryAfter === undefined ? {} : { "retry-after": String(Math.ceil(error.retryAfter)) };
+}
+
+/** The one place errors become responses: OpenAI's error body, the error's status. */
+export function createErrorHandler(bodyLimitBytes: number) {
+  return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+    const mapped = toLlmgateError(error, bodyLimitBytes);
+    if (mapped.status >= 500 && !LlmgateError.is(error)) request.log.error({ err: error }, "unhandled error");
+    reply.code(mapped.status).headers(errorHeaders(mapped)).send(mapped.toBody());
+  };
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
+  const error = new NotFoundError({
+    message: `no route for ${request.method} ${request.url}`,
+    code: "not_found",
+  });
+  reply.code(404).send(error.toBody());
+}

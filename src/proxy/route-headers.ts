@@ -1,0 +1,44 @@
+import type { FastifyRequest } from "fastify";
+import type { RouteContext, RouteMeta } from "./types.js";
+
+/** `x-llmgate-*` response headers: which group and deployment answered, and what it took. */
+export function routeHeaders(
+  callId: string,
+  meta: RouteMeta | undefined,
+  startedAt: number,
+  upstreamMs: number,
+): Record<string, string> {
+  const durationMs = performance.now() - startedAt;
+  const headers: Record<string, string> = {
+    "x-llmgate-call-id": callId,
+    "x-llmgate-response-duration-ms": durationMs.toFixed(3),
+    "x-llmgate-overhead-duration-ms": Math.max(0, durationMs - upstreamMs).toFixed(3),
+  };
+  if (meta === undefined) return headers;
+  if (meta.modelGroup !== undefined) headers["x-llmgate-model-group"] = meta.modelGroup;
+  if (meta.deploymentId !== undefined) headers["x-llmgate-model-id"] = meta.deploymentId;
+  headers["x-llmgate-attempted-retries"] = String(meta.attemptedRetries);
+  headers["x-llmgate-attempted-fallbacks"] = String(meta.attemptedFallbacks);
+  headers["x-llmgate-max-retries"] = String(meta.maxRetries);
+  if (meta.timeout !== undefined) headers["x-llmgate-timeout"] = String(meta.timeout);
+  return headers;
+}
+
+function numberHeader(request: FastifyRequest, name: string): number | undefined {
+  const value = request.headers[`x-llmgate-${name}`] ?? request.headers[`x-litellm-${name}`];
+  if (typeof value !== "string" || value === "") return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+}
+
+/** Per-request routing overrides a client may send as headers (ours, or LiteLLM's spelling). */
+export function routeContextFromHeaders(request: FastifyRequest, signal: AbortSignal): RouteContext {
+  const context: RouteContext = { signal };
+  const timeout = numberHeader(request, "timeout");
+  if (timeout !== undefined) context.timeout = timeout;
+  const streamTimeout = numberHeader(request, "stream-timeout");
+  if (streamTimeout !== undefined) context.streamTimeout = streamTimeout;
+  const numRetries = numberHeader(request, "num-retries");
+  if (numRetries !== undefined) context.numRetries = Math.floor(numRetries);
+  return context;
+}

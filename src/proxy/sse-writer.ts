@@ -1,0 +1,47 @@
+import type { ServerResponse } from "node:http";
+import type { LlmgateError } from "../errors/index.js";
+import { encodeSseData, encodeSseEvent, SSE_DONE } from "../http/sse/index.js";
+
+/** Writes SSE to a raw response, waiting for `drain` so a slow client cannot make us buffer. */
+export class SseWriter {
+  constructor(private readonly response: ServerResponse) {}
+
+  get isOpen(): boolean {
+    return !this.response.destroyed && !this.response.writableEnded;
+  }
+
+  start(headers: Record<string, string>): void {
+    this.response.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+      ...headers,
+    });
+    this.response.flushHeaders();
+  }
+
+  async write(json: string): Promise<void> {
+    if (!this.isOpen) return;
+    if (this.response.write(encodeSseData(json))) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.response.off("drain", done);
+        this.response.off("close", done);
+        resolve();
+      };
+      this.response.on("drain", done);
+      this.response.on("close", done);
+    });
+  }
+
+  /** An error after the first byte: one `error` event carrying OpenAI's error body, then the end. */
+  fail(error: LlmgateError): void {
+    if (!this.isOpen) return;
+    this.response.end(encodeSseEvent(JSON.stringify(error.toBody()), "error"));
+  }
+
+  finish(): void {
+    if (this.isOpen) this.response.end(SSE_DONE);
+  }
+}

@@ -1,0 +1,430 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ProxyProcess, runCli, startProxy } from "../fakes/proxy-process.js";
+import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
+
+const MASTER_KEY = "sk-master-1234";
+
+let upstream: FakeUpstream;
+let proxy: ProxyProcess;
+let client: OpenAI;
+
+function config(upstreamBase: string): string {
+  return `
+model_list:
+  - model_name: my-model
+    litellm_params:
+      model: openai/upstream-model
+      api_base: ${upstreamBase}
+      api_key: os.environ/E2E_UPSTREAM_KEY
+  - model_name: no-system
+    litellm_params:
+      model: openai/plain-model
+      api_base: ${upstreamBase}/
+      api_key: sk-upstream
+      supports_system_message: false
+  - model_name: text-model
+    litellm_params:
+      model: text-completion-openai/text-model
+      api_base: ${upstreamBase}
+      api_key: sk-upstream
+  - model_name: embedder
+    litellm_params:
+      model: openai/embed-model
+      api_base: ${upstreamBase}
+      api_key: sk-upstream
+  - model_name: quick-timeout
+    litellm_params:
+      model: openai/slow
+      api_base: ${upstreamBase}
+      api_key: sk-upstream
+      timeout: 0.5
+  - model_name: no-v1
+    litellm_params:
+      model: openai/x
+      api_base: ${upstreamBase.replace(/\/v1$/, "")}
+      api_key: sk-upstream
+  - model_name: unreachable
+    litellm_params:
+      model: openai/x
+      api_base: http://127.0.0.1:1/v1
+      api_key: sk-upstream
+router_settings:
+  num_retries: 0
+general_settings:
+  master_key: ${MASTER_KEY}
+  max_request_size_mb: 0.05
+`;
+}
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  proxy = await startProxy({
+    config: config(upstream.baseUrl),
+    env: { E2E_UPSTREAM_KEY: "sk-upstream-from-env" },
+  });
+  client = new OpenAI({ apiKey: MASTER_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  await upstream?.close();
+});
+
+beforeEach(() => {
+  upstream.clear();
+});
+
+function upstreamBody(index = 0): Record<string, unknown> {
+  const request = upstream.requests[index];
+  if (request === undefined) throw new Error(`the upstream received no request #${index}`);
+  return request.body as Record<string, unknown>;
+}
+
+async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${proxy.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${MASTER_KEY}`, "content-type": "application/json", ...headers },
+    body,
+  });
+}
+
+describe("chat completions through the proxy", () => {
+  it("replaces the model name and sends the deployment's key, never the client's", async () => {
+    const completion = await client.chat.completions.create({
+      model: "my-model",
+      messages: [{ role: "user", content: "hello there" }],
+    });
+    expect(completion.choices[0]?.message.content).toBe("echo: hello there");
+    const received = upstream.requests[0];
+    expect(received?.path).toBe("/v1/chat/completions");
+    expect(received?.headers.authorization).toBe("Bearer sk-upstream-from-env");
+    expect(upstreamBody().model).toBe("upstream-model");
+  });
+
+  it("streams chunk by chunk with the same content as the JSON answer, ending in [DONE]", async () => {
+    const messages = [{ role: "user" as const, content: "stream me some words please" }];
+    const whole = await client.chat.completions.create({ model: "my-model", messages });
+    const stream = await client.chat.completions.create({ model: "my-model", messages, stream: true });
+    let text = "";
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      expect(chunk.object).toBe("chat.completion.chunk");
+      text += chunk.choices[0]?.delta.content ?? "";
+    }
+    expect(chunks).toBeGreaterThan(2);
+    expect(text).toBe(whole.choices[0]?.message.content);
+
+    const raw = await post(
+      "/chat/completions",
+      JSON.stringify({ model: "my-model", messages, stream: true }),
+    );
+    expect(raw.headers.get("content-type")).toContain("text/event-stream");
+    expect((await raw.text()).trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("passes every OpenAI field through untouched", async () => {
+    const tools = [{ type: "function" as const, function: { name: "f", parameters: { type: "object" } } }];
+    await client.chat.completions.create({
+      model: "my-model",
+      messages: [{ role: "user", content: "x" }],
+      tools,
+      tool_choice: "auto",
+      response_format: { type: "json_object" },
+      seed: 7,
+      n: 1,
+      stop: ["\n"],
+      user: "u-1",
+      logprobs: true,
+      // @ts-expect-error an unknown field passes through
+      custom_field: { a: 1 },
+    });
+    const body = upstreamBody();
+    expect(body.tools).toEqual(tools);
+    expect(body.tool_choice).toBe("auto");
+    expect(body.response_format).toEqual({ type: "json_object" });
+    expect(body.seed).toBe(7);
+    expect(body.stop).toEqual(["\n"]);
+    expect(body.user).toBe("u-1");
+    expect(body.custom_field).toEqual({ a: 1 });
+  });
+
+  it("maps system messages onto user messages when the deployment does not support them", async () => {
+    await client.chat.completions.create({
+      model: "no-system",
+      messages: [
+        { role: "system", content: "be brief" },
+        { role: "user", content: "hi" },
+        { role: "system", content: "last words" },
+      ],
+    });
+    const body = upstreamBody();
+    expect(body.messages).toEqual([
+      { role: "user", content: "be brief hi" },
+      { role: "user", content: "last words" },
+    ]);
+  });
+
+  it("serves the Azure-style and engines paths with the model from the path", async () => {
+    for (const path of [
+      "/openai/deployments/my-model/chat/completions",
+      "/engines/my-model/chat/completions",
+    ]) {
+      const response = await post(path, JSON.stringify({ messages: [{ role: "user", content: "p" }] }));
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { object: string }).object).toBe("chat.completion");
+    }
+  });
+});
+
+describe("completions, embeddings, models", () => {
+  it("text completions go to /completions", async () => {
+    const completion = await client.completions.create({ model: "text-model", prompt: "say hi" });
+    expect(completion.object).toBe("text_completion");
+    expect(upstream.requests[0]?.path).toBe("/v1/completions");
+    const stream = await client.completions.create({ model: "text-model", prompt: "say hi", stream: true });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
+    expect(text).toBe(completion.choices[0]?.text);
+  });
+
+  it("embeddings", async () => {
+    const result = await client.embeddings.create({
+      model: "embedder",
+      input: ["good morning", "good night"],
+    });
+    expect(result.data).toHaveLength(2);
+    expect(upstream.requests[0]?.path).toBe("/v1/embeddings");
+    expect(upstreamBody().model).toBe("embed-model");
+  });
+
+  it("lists the configured model names under /models and /v1/models", async () => {
+    const models = await client.models.list();
+    const ids = models.data.map((model) => model.id);
+    expect(ids).toContain("my-model");
+    expect(ids).toContain("embedder");
+    const bare = await fetch(`${proxy.url}/models`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+    expect(bare.status).toBe(200);
+  });
+
+  it("answers the liveliness and readiness probes without a key", async () => {
+    expect((await fetch(`${proxy.url}/health/liveliness`)).status).toBe(200);
+    expect((await fetch(`${proxy.url}/health/readiness`)).status).toBe(200);
+  });
+});
+
+describe("authentication", () => {
+  it("refuses a missing or wrong key with 401 and OpenAI's error shape", async () => {
+    const wrong = new OpenAI({ apiKey: "sk-wrong", baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    await expect(
+      wrong.chat.completions.create({ model: "my-model", messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const none = await fetch(`${proxy.url}/v1/chat/completions`, { method: "POST", body: "{}" });
+    expect(none.status).toBe(401);
+    const body = (await none.json()) as { error: { message: string; type: string } };
+    expect(body.error.type).toBe("authentication_error");
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it("accepts the key in x-api-key and api-key headers", async () => {
+    const body = JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "k" }] });
+    for (const name of ["x-api-key", "api-key"]) {
+      const response = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { [name]: MASTER_KEY, "content-type": "application/json" },
+        body,
+      });
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it("refuses api_base and api_key in the body", async () => {
+    for (const field of ["api_base", "api_key", "base_url"]) {
+      const response = await post(
+        "/v1/chat/completions",
+        JSON.stringify({
+          model: "my-model",
+          messages: [{ role: "user", content: "x" }],
+          [field]: "http://127.0.0.1:9/v1",
+        }),
+      );
+      expect(response.status).toBe(400);
+    }
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe("bad input", () => {
+  it("answers malformed JSON, a missing model or messages, and an unknown model with 400, and keeps serving", async () => {
+    const malformed = await post("/v1/chat/completions", "{not json");
+    expect(malformed.status).toBe(400);
+    const missingModel = await post("/v1/chat/completions", JSON.stringify({ messages: [] }));
+    expect(missingModel.status).toBe(400);
+    const missingMessages = await post("/v1/chat/completions", JSON.stringify({ model: "my-model" }));
+    expect(missingMessages.status).toBe(400);
+    const unknown = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "nope", messages: [{ role: "user", content: "x" }] }),
+    );
+    expect(unknown.status).toBe(400);
+    const unknownBody = (await unknown.json()) as { error: { message: string } };
+    expect(unknownBody.error.message).toContain("my-model");
+    const ok = await client.chat.completions.create({
+      model: "my-model",
+      messages: [{ role: "user", content: "still" }],
+    });
+    expect(ok.choices[0]?.message.content).toBe("echo: still");
+  });
+
+  it("answers an oversized body with 413", async () => {
+    const response = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "x".repeat(100_000) }] }),
+    );
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "max_request_size_mb",
+    );
+  });
+});
+
+describe("upstream failures", () => {
+  it("keeps the upstream status for 401/403/404/429/5xx, and retry-after on 429", async () => {
+    for (const status of [401, 403, 404, 429, 500, 503]) {
+      upstream.script({ kind: "error", status, headers: status === 429 ? { "retry-after": "7" } : {} });
+      const response = await post(
+        "/v1/chat/completions",
+        JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "x" }] }),
+      );
+      expect(response.status).toBe(status);
+      if (status === 429) expect(response.headers.get("retry-after")).toBe("7");
+      const body = (await response.json()) as { error: { message: string } };
+      expect(typeof body.error.message).toBe("string");
+    }
+  });
+
+  it("raises the official client's error classes", async () => {
+    upstream.script({ kind: "error", status: 429 });
+    await expect(
+      client.chat.completions.create({ model: "my-model", messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    upstream.script({
+      kind: "error",
+      status: 400,
+      body: {
+        error: {
+          message: "This model's maximum context length is 10 tokens",
+          code: "context_length_exceeded",
+        },
+      },
+    });
+    const error = await client.chat.completions
+      .create({ model: "my-model", messages: [{ role: "user", content: "x" }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("context_length_exceeded");
+  });
+
+  it("answers 502 for an unreachable upstream and 408 for a timeout", async () => {
+    const unreachable = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "unreachable", messages: [{ role: "user", content: "x" }] }),
+    );
+    expect(unreachable.status).toBe(502);
+    upstream.script({ kind: "hang" });
+    const slow = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "quick-timeout", messages: [{ role: "user", content: "x" }] }),
+    );
+    expect(slow.status).toBe(408);
+  });
+
+  it("suggests /v1 when an api_base without it gets a 404", async () => {
+    const response = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "no-v1", messages: [{ role: "user", content: "x" }] }),
+    );
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain("/v1");
+  });
+
+  it("sends a failure in the middle of a stream as an SSE error event", async () => {
+    upstream.script({
+      kind: "stream",
+      chunks: [
+        {
+          id: "c",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: "m",
+          choices: [{ index: 0, delta: { role: "assistant", content: "par" }, finish_reason: null }],
+        },
+        {
+          id: "c",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: "m",
+          choices: [{ index: 0, delta: { content: "tial" }, finish_reason: null }],
+        },
+      ],
+      dieAfter: 2,
+    });
+    const response = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "x" }], stream: true }),
+    );
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('"content":"par"');
+    expect(text).toContain("event: error");
+    expect(text).toMatch(/data: \{"error":\{"message":/);
+    expect(text).not.toContain("[DONE]");
+  });
+
+  it("aborts the upstream request within a second when the client disconnects mid-stream", async () => {
+    upstream.script({
+      kind: "stream",
+      chunks: Array.from({ length: 50 }, (_, index) => ({
+        id: "c",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "m",
+        choices: [{ index: 0, delta: { content: `w${index} ` }, finish_reason: null }],
+      })),
+      delayMs: 200,
+    });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: "my-model", messages: [{ role: "user", content: "x" }], stream: true },
+      { signal: controller.signal },
+    );
+    for await (const _chunk of stream) {
+      controller.abort();
+      break;
+    }
+    const abortedAt = Date.now();
+    await upstream.waitForAborted(1, 2000);
+    expect((upstream.aborted[0]?.receivedAt ?? 0) > 0).toBe(true);
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+  });
+});
+
+describe("configuration at start", () => {
+  it("refuses a wrong field with its path and line, and exits non-zero", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const directory = await mkdtemp(join(tmpdir(), "llmgate-bad-config-"));
+    const file = join(directory, "config.yaml");
+    await writeFile(
+      file,
+      "model_list:\n  - model_name: a\n    litellm_params:\n      model: openai/x\n      api_bse: http://x\n",
+    );
+    const result = await runCli(["--config", file, "--port", "0"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("model_list[0].litellm_params.api_bse");
+    expect(result.stderr).toContain(":5:");
+    expect(result.stderr).toContain("api_base");
+  });
+});
