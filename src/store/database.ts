@@ -1,0 +1,97 @@
+import { isAbsolute, join } from "node:path";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { migrateToLatest } from "./migrations/index.js";
+import type { StoreSchema } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface Database {
+  db: Kysely<StoreSchema>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Directory of the config file: the default SQLite file `llmgate.db` lives there. */
+  configDir: string;
+  /** Run pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** Errors of idle PostgreSQL connections (a restart, a network cut); they never crash the process. */
+  onConnectionError?: (error: Error) => void;
+}
+
+const postgresUrl = /^postgres(ql)?:\/\//i;
+const sqliteUrl = /^(sqlite|file):(\/\/)?/i;
+
+/** PostgreSQL types the pg driver returns as strings by default; ours are all within 2^53. */
+const int8Oid = 20;
+const numericOid = 1700;
+
+async function openSqlite(path: string): Promise<Database> {
+  const { default: BetterSqlite3 } = await import("better-sqlite3");
+  const connection = new BetterSqlite3(path);
+  if (path !== ":memory:") connection.pragma("journal_mode = WAL");
+  connection.pragma("busy_timeout = 5000");
+  const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: 5_000,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") => {
+        if (oid === int8Oid || oid === numericOid) return (value: string) => Number(value);
+        return format === "binary"
+          ? pg.types.getTypeParser(oid, "binary")
+          : pg.types.getTypeParser(oid, "text");
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  pool.on("error", (error) => options.onConnectionError?.(error));
+  const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", close: () => db.destroy() };
+}
+
+function sqlitePath(url: string | undefined, configDir: string): string {
+  if (url === undefined || url === "") return join(configDir, "llmgate.db");
+  if (url === ":memory:") return url;
+  const path = url.replace(sqliteUrl, "");
+  if (path === ":memory:") return path;
+  return isAbsolute(path) ? path : join(configDir, path);
+}
+
+async function currentSchema(db: Kysely<StoreSchema>): Promise<string> {
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = result.rows[0]?.schema;
+  if (schema === undefined || schema === null) {
+    throw new Error("PostgreSQL has no current schema: check the search_path of the database_url");
+  }
+  return schema;
+}
+
+/**
+ * Opens the store's database: no URL -> SQLite file `llmgate.db` in `configDir`; `:memory:` ->
+ * in-memory SQLite; `postgres://` or `postgresql://` -> PostgreSQL through a pg pool; `sqlite:PATH`
+ * or `file:PATH` -> that SQLite file (relative to `configDir`). Runs pending migrations.
+ */
+export async function openDatabase(url: string | undefined, options: OpenDatabaseOptions): Promise<Database> {
+  if (url !== undefined && !postgresUrl.test(url) && url !== ":memory:" && !sqliteUrl.test(url)) {
+    throw new Error(`unsupported database_url (expected postgresql://..., sqlite:PATH or :memory:): ${url}`);
+  }
+  const isPostgres = url !== undefined && postgresUrl.test(url);
+  const database = isPostgres
+    ? await openPostgres(url, options)
+    : await openSqlite(sqlitePath(url, options.configDir));
+  if (options.migrate === false) return database;
+  try {
+    const bookkeepingSchema = isPostgres ? await currentSchema(database.db) : undefined;
+    await migrateToLatest(database.db as unknown as Kysely<unknown>, { bookkeepingSchema });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
