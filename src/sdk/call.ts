@@ -123,7 +123,8 @@ async function attempt<K extends Operation>(
         model: target.model,
       });
     }
-    if (userSignal?.aborted === true) return abortReason(userSignal);
+    // The caller's signal, or the caller's stream.abort(): its reason, not a connection error.
+    if (controller.signal.aborted) return controller.signal.reason;
     return mapTransportError(error, where);
   };
   try {
@@ -208,8 +209,9 @@ function prepare<K extends Operation>(
       : { ...body, ...options.extra_body },
   );
   const headers = provider.headers(target);
-  if (options.extra_headers !== undefined && options.extra_headers !== null)
-    Object.assign(headers, options.extra_headers);
+  // Header names are case-insensitive: `Authorization` replaces our `authorization`, not joins it.
+  for (const [name, value] of Object.entries(options.extra_headers ?? {}))
+    headers[name.toLowerCase()] = value;
   return {
     provider,
     target,

@@ -68,7 +68,12 @@ function mockChat(
       created,
       model: request.model,
       choices: [
-        { index: 0, message: { role: "assistant", content: text }, finish_reason: "stop", logprobs: null },
+        {
+          index: 0,
+          message: { role: "assistant", content: text, refusal: null },
+          finish_reason: "stop",
+          logprobs: null,
+        },
       ],
       usage,
     };

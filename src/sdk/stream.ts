@@ -33,7 +33,9 @@ function parseEvent(event: SseEvent): Record<string, unknown> {
  */
 export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Chunk>): ChunkStream<Chunk> {
   let isConsumed = false;
+  let isStarted = false;
   async function* iterate(): AsyncGenerator<Chunk> {
+    isStarted = true;
     const decoder = new SseDecoder();
     let isDone = false;
     let isComplete = false;
@@ -72,7 +74,28 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
     [Symbol.asyncIterator]() {
       if (isConsumed) throw new Error("this stream has already been read; a stream can be read once");
       isConsumed = true;
-      return iterate();
+      const generator = iterate();
+      const finishUnstarted = () => {
+        // A generator returned before its first next() never runs its finally: abort here instead.
+        if (isStarted) return;
+        isStarted = true;
+        source.abort();
+        source.onEnd();
+      };
+      return {
+        next: () => generator.next(),
+        return: (value?: unknown) => {
+          finishUnstarted();
+          return generator.return(value);
+        },
+        throw: (error?: unknown) => {
+          finishUnstarted();
+          return generator.throw(error);
+        },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
     },
     abort(reason) {
       source.abort(reason);

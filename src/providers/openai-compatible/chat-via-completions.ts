@@ -44,7 +44,7 @@ export function fromCompletionToChat(body: unknown): ChatCompletion {
     model: completion.model ?? "",
     choices: choicesOf(body).map((choice) => ({
       index: choice.index,
-      message: { role: "assistant", content: choice.text },
+      message: { role: "assistant", content: choice.text, refusal: null },
       finish_reason: choice.finish_reason,
       logprobs: choice.logprobs ?? null,
     })),

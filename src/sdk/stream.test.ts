@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { InternalServerError, LlmgateError, RateLimitError } from "../errors/index.js";
+import { createUpstreamChunkStream, type UpstreamStreamSource } from "./stream.js";
+
+interface Recorder {
+  aborts: unknown[];
+  ends: number;
+}
+
+function bytesOf(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+async function* pieces(parts: (Uint8Array | string)[], failure?: Error): AsyncGenerator<Uint8Array | string> {
+  for (const part of parts) yield part;
+  if (failure !== undefined) throw failure;
+}
+
+function source(
+  body: AsyncIterable<Uint8Array | string>,
+  recorder: Recorder,
+): UpstreamStreamSource<Record<string, unknown>> {
+  return {
+    body,
+    transformer: { push: (event) => [event as Record<string, unknown>], flush: () => [{ flushed: true }] },
+    abort: (reason) => {
+      recorder.aborts.push(reason);
+    },
+    mapErrorEvent: (payload) => new RateLimitError({ message: JSON.stringify(payload.error) }),
+    mapTransportError: (error) => new LlmgateError({ message: `transport: ${String(error)}` }),
+    onEnd: () => {
+      recorder.ends++;
+    },
+  };
+}
+
+async function readAll<Chunk>(stream: AsyncIterable<Chunk>): Promise<Chunk[]> {
+  const chunks: Chunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
+describe("createUpstreamChunkStream", () => {
+  it("decodes a body fed one byte at a time, multi-byte characters included", async () => {
+    const text = 'data: {"n":1,"t":"wörld ✓ 🎉"}\r\n\r\n: comment\n\ndata: {"n":2}\n\ndata: [DONE]\n\n';
+    const all = bytesOf(text);
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const parts = Array.from(all, (byte) => Uint8Array.of(byte));
+    const chunks = await readAll(createUpstreamChunkStream(source(pieces(parts), recorder)));
+    expect(chunks).toEqual([{ n: 1, t: "wörld ✓ 🎉" }, { n: 2 }, { flushed: true }]);
+    expect(recorder).toEqual({ aborts: [], ends: 1 });
+  });
+
+  it("ignores events after [DONE]", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const chunks = await readAll(
+      createUpstreamChunkStream(
+        source(pieces(['data: {"n":1}\n\ndata: [DONE]\n\ndata: {"n":2}\n\n']), recorder),
+      ),
+    );
+    expect(chunks).toEqual([{ n: 1 }, { flushed: true }]);
+  });
+
+  it("reads a last event without its blank line", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const chunks = await readAll(createUpstreamChunkStream(source(pieces(['data: {"n":1}']), recorder)));
+    expect(chunks).toEqual([{ n: 1 }, { flushed: true }]);
+  });
+
+  it("aborts the upstream and ends once when the caller breaks out", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const stream = createUpstreamChunkStream(
+      source(pieces(['data: {"n":1}\n\n', 'data: {"n":2}\n\n']), recorder),
+    );
+    for await (const _ of stream) break;
+    expect(recorder.aborts).toHaveLength(1);
+    expect(recorder.ends).toBe(1);
+  });
+
+  it("aborts the upstream when the iterator is returned before the first read", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const iterator = createUpstreamChunkStream(source(pieces(['data: {"n":1}\n\n']), recorder))[
+      Symbol.asyncIterator
+    ]();
+    await iterator.return?.();
+    expect(recorder.aborts).toHaveLength(1);
+    expect(recorder.ends).toBe(1);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(recorder.ends).toBe(1);
+  });
+
+  it("throws the mapped error of an error event, after the chunks before it", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const seen: unknown[] = [];
+    const stream = createUpstreamChunkStream(
+      source(pieces(['data: {"n":1}\n\n', 'data: {"error":{"message":"slow down"}}\n\n']), recorder),
+    );
+    await expect(
+      (async () => {
+        for await (const chunk of stream) seen.push(chunk);
+      })(),
+    ).rejects.toBeInstanceOf(RateLimitError);
+    expect(seen).toEqual([{ n: 1 }]);
+    expect(recorder.aborts).toHaveLength(1);
+    expect(recorder.ends).toBe(1);
+  });
+
+  it("throws an InternalServerError for an event that is not JSON", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    await expect(
+      readAll(createUpstreamChunkStream(source(pieces(["data: {not json\n\n"]), recorder))),
+    ).rejects.toBeInstanceOf(InternalServerError);
+  });
+
+  it("maps a broken body through mapTransportError", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const error = await readAll(
+      createUpstreamChunkStream(source(pieces(['data: {"n":1}\n\n'], new Error("socket hang up")), recorder)),
+    ).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe("transport: Error: socket hang up");
+    expect(recorder.ends).toBe(1);
+  });
+
+  it("can be read once", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const stream = createUpstreamChunkStream(source(pieces([]), recorder));
+    await readAll(stream);
+    expect(() => stream[Symbol.asyncIterator]()).toThrow(/read once/);
+  });
+
+  it("passes abort(reason) to the upstream", () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    createUpstreamChunkStream(source(pieces([]), recorder)).abort("why");
+    expect(recorder.aborts).toEqual(["why"]);
+  });
+});
