@@ -235,6 +235,9 @@ export async function call<K extends Operation>(
   if (typeof request.model !== "string" || request.model === "") {
     throw new BadRequestError({ message: "model is required", param: "model" });
   }
+  if (operationName === "chat" && !Array.isArray((request as { messages?: unknown }).messages)) {
+    throw new BadRequestError({ message: "messages is required (an array)", param: "messages" });
+  }
   const { provider, model } = resolveModel(request.model, options.custom_llm_provider);
   const operation = provider.operations[operationName] as OperationDefinition<K> | undefined;
   if (operation === undefined) {

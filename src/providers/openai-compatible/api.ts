@@ -10,6 +10,10 @@ function firstEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | un
   return undefined;
 }
 
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return value === undefined || value === null || value === "" ? undefined : value;
+}
+
 function stripTrailingSlashes(url: string): string {
   let end = url.length;
   while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
@@ -30,7 +34,7 @@ export function resolveOpenAICompatibleTarget(
     options.api_key !== undefined && options.api_key !== null
       ? options.api_key
       : firstEnv(env, preset.apiKeyEnv);
-  const givenBase = options.api_base ?? options.base_url ?? firstEnv(env, preset.apiBaseEnv);
+  const givenBase = nonEmpty(options.api_base) ?? nonEmpty(options.base_url) ?? firstEnv(env, preset.apiBaseEnv);
   const apiBase = givenBase ?? preset.defaultApiBase;
   if (apiBase === undefined || apiBase === "") {
     throw new BadRequestError({

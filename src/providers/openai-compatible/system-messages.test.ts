@@ -64,7 +64,7 @@ describe("mapSystemMessages", () => {
     ]);
   });
 
-  it("never drops a system message, and keeps other roles in order", () => {
+  it("never drops a system or developer message", () => {
     const messages: ChatMessage[] = [
       { role: "system", content: "1" },
       { role: "system", content: "2" },
@@ -75,10 +75,10 @@ describe("mapSystemMessages", () => {
     expect(mapped).toEqual([
       { role: "user", content: "1" },
       { role: "user", content: "2" },
-      { role: "developer", content: "dev" },
+      { role: "user", content: "dev" },
       { role: "user", content: "3" },
     ]);
-    expect(mapped.some((message) => message.role === "system")).toBe(false);
+    expect(mapped.some((message) => message.role === "system" || message.role === "developer")).toBe(false);
   });
 
   it("prepends to the first text part of list content and keeps the other parts", () => {

@@ -21,7 +21,8 @@ function prependText(content: ChatMessage["content"], text: string): string | Co
 }
 
 /**
- * For servers that reject the system role (`supports_system_message: false`): a system message is
+ * For servers that reject the system role (`supports_system_message: false`): a system (or
+ * developer) message is
  * merged into the next user or assistant message (`system + " " + content`); when it is last, or
  * followed by another system or a tool message, it becomes a user message. Nothing is dropped.
  */
@@ -29,7 +30,7 @@ export function mapSystemMessages(messages: ChatMessage[]): ChatMessage[] {
   const mapped: ChatMessage[] = [];
   let pending: string | undefined;
   for (const message of messages) {
-    if (message.role === "system") {
+    if (message.role === "system" || message.role === "developer") {
       if (pending !== undefined) mapped.push({ role: "user", content: pending });
       pending = contentText(message.content);
       continue;
@@ -50,6 +51,6 @@ export function mapSystemMessages(messages: ChatMessage[]): ChatMessage[] {
 }
 
 export function hasSystemMessage(messages: ChatMessage[]): boolean {
-  for (const message of messages) if (message.role === "system") return true;
+  for (const message of messages) if (message.role === "system" || message.role === "developer") return true;
   return false;
 }
