@@ -1,0 +1,21 @@
+import type { RouterLogger, RouterSettings } from "../types.js";
+import { MemoryRouterState } from "./memory-state.js";
+import { RedisRouterState } from "./redis-state.js";
+import type { RouterState } from "./router-state.js";
+
+/** Redis when `redis_url`/`redis_host` or `REDIS_URL` is set, else memory. */
+export function createRouterState(
+  settings: RouterSettings,
+  env: NodeJS.ProcessEnv,
+  logger: RouterLogger,
+): RouterState {
+  const url = settings.redis_url ?? (settings.redis_host === undefined ? env.REDIS_URL : undefined);
+  if (url === undefined && settings.redis_host === undefined) return new MemoryRouterState();
+  return new RedisRouterState({
+    url,
+    host: settings.redis_host,
+    port: settings.redis_port,
+    password: settings.redis_password,
+    logger,
+  });
+}
