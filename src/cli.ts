@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, type LlmgateConfig, loadConfig, parseConfig } from "./config/index.js";
 import { createProxy } from "./proxy/index.js";
@@ -90,9 +91,10 @@ async function main(): Promise<number> {
       : values.debug === true
         ? "debug"
         : (process.env.LLMGATE_LOG_LEVEL ?? "info");
-  const proxy = createProxy(config, {
+  const proxy = await createProxy(config, {
     forcedModel: values.config === undefined ? values.model : undefined,
     logLevel,
+    configDir: values.config === undefined ? undefined : dirname(resolve(values.config)),
   });
   const address = await proxy.listen(port, host);
   process.stderr.write(`llmgate: listening on ${address} (${config.model_list.length} deployments)\n`);

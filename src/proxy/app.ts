@@ -1,20 +1,37 @@
-import Fastify, { type FastifyInstance, LogController, type onRequestHookHandler } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { LlmgateConfig } from "../config/index.js";
-import { createMasterKeyHook } from "./hooks/auth.js";
+import { createAuthGuards } from "./hooks/auth.js";
 import { createErrorHandler, handleNotFound } from "./hooks/errors.js";
+import type { Identity } from "./identity.js";
+import type { IdentityCache } from "./identity-cache.js";
+import type { LimitCounters } from "./limits/types.js";
+import { registerManagementRoutes } from "./management/index.js";
+import type { ManagementDependencies } from "./management/types.js";
+import type { ProxyMetrics } from "./metrics.js";
 import { registerHealthProbes } from "./routes/health.js";
 import { registerModelCallRoutes } from "./routes/model-calls.js";
+import { registerModelInfoRoutes } from "./routes/model-info.js";
 import { registerModelRoutes } from "./routes/models.js";
+import type { SpendTracker } from "./spend-tracker.js";
 import type { ProxyRouter } from "./types.js";
 
 export interface AppDependencies {
   config: LlmgateConfig;
   router: ProxyRouter;
+  limits: LimitCounters;
+  spend: SpendTracker;
+  metrics: ProxyMetrics;
+  /** Virtual keys; undefined when the proxy has no master key (it is open). */
+  identities: IdentityCache | undefined;
+  /** The management API (`/key/*`, `/user/*`, `/team/*`, `/spend/*`), when there is a store. */
+  management: ManagementDependencies | undefined;
   forcedModel?: string | undefined;
   logLevel?: string;
 }
 
 const BYTES_PER_MB = 1024 * 1024;
+/** What `request.identity` is before the auth hook has run (public routes). */
+const OPEN_IDENTITY: Identity = { kind: "open" };
 
 /** Assembles hooks and routes; no business logic lives here. */
 export function createApp(dependencies: AppDependencies): FastifyInstance {
@@ -34,28 +51,39 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
     parseJson(request, typeof body === "string" ? body : body.toString("utf8"), done);
   });
+  // Declared with a primitive (fastify refuses shared objects), set on every request, then
+  // replaced by the auth hook on authenticated routes.
+  app.decorateRequest("identity" as never, null as never);
+  app.addHook("onRequest", async (request) => {
+    request.identity = OPEN_IDENTITY;
+  });
   app.setErrorHandler(createErrorHandler(bodyLimitBytes));
   app.setNotFoundHandler(handleNotFound);
 
-  const masterKeyHook = createMasterKeyHook(config.general_settings.master_key);
-  const auth: onRequestHookHandler[] = masterKeyHook === undefined ? [] : [masterKeyHook];
+  const guards = createAuthGuards(config.general_settings.master_key, dependencies.identities);
   let isReady = false;
   app.addHook("onReady", async () => {
     isReady = true;
   });
   registerHealthProbes(app, () => isReady);
+  app.get("/metrics", async (_request, reply) => {
+    reply.header("content-type", dependencies.metrics.registry.contentType);
+    return dependencies.metrics.registry.metrics();
+  });
   app.register(async (scope) => {
-    for (const hook of auth) scope.addHook("onRequest", hook);
+    scope.addHook("onRequest", guards.anyKey);
     registerModelCallRoutes(scope, {
       router,
+      limits: dependencies.limits,
+      spend: dependencies.spend,
+      metrics: dependencies.metrics,
       allowClientCredentials: config.general_settings.allow_client_side_credentials === true,
       forcedModel: dependencies.forcedModel,
       bodyLimitBytes,
     });
+    registerModelRoutes(scope, router);
   });
-  registerModelRoutes(app, router, auth);
-  app.addHook("onClose", async () => {
-    await router.close();
-  });
+  registerModelInfoRoutes(app, router, guards);
+  if (dependencies.management !== undefined) registerManagementRoutes(app, dependencies.management, guards);
   return app;
 }

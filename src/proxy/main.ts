@@ -1,20 +1,44 @@
 import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
 import type { DeploymentConfig, LlmgateConfig } from "../config/index.js";
 import { Router } from "../router/index.js";
+import {
+  createSqlStores,
+  type Database,
+  openDatabase,
+  resetExpiredBudgets,
+  type SpendLogEntry,
+  SpendQueue,
+} from "../store/index.js";
 import { createApp } from "./app.js";
+import { IdentityCache } from "./identity-cache.js";
+import { MemoryLimitCounters } from "./limits/memory.js";
+import { RedisLimitCounters } from "./limits/redis.js";
+import type { LimitCounters } from "./limits/types.js";
+import { ProxyMetrics } from "./metrics.js";
+import { CacheInvalidation, connectRedis, redisUrlOf } from "./shared-state.js";
+import { SpendTracker } from "./spend-tracker.js";
 
 export interface ProxyOptions {
   /** Quick mode (`--model`): every request goes to this model. */
   forcedModel?: string | undefined;
   logLevel?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Where the default SQLite file `llmgate.db` lives (the config file's folder). */
+  configDir?: string;
 }
 
 export interface Proxy {
   app: FastifyInstance;
   listen(port: number, host: string): Promise<string>;
+  /** Stops accepting, finishes open requests, writes queued spend, closes connections. */
   close(): Promise<void>;
 }
+
+const DEFAULT_CACHE_TTL_SECONDS = 5;
+const DEFAULT_BATCH_WRITE_SECONDS = 10;
+const DEFAULT_BUDGET_RESET_SECONDS = 60;
+const SHUTDOWN_FLUSH_TIMEOUT_MS = 30_000;
 
 /** `litellm_settings.drop_params` applies to every deployment that does not say otherwise. */
 function withGlobalDefaults(config: LlmgateConfig): DeploymentConfig[] {
@@ -27,17 +51,98 @@ function withGlobalDefaults(config: LlmgateConfig): DeploymentConfig[] {
   );
 }
 
-/** Builds the dependencies from a validated config and assembles the server (not yet listening). */
-export function createProxy(config: LlmgateConfig, options: ProxyOptions = {}): Proxy {
+/**
+ * Builds the dependencies from a validated config (router, database, caches, counters, queue) and
+ * assembles the server, not yet listening.
+ */
+export async function createProxy(config: LlmgateConfig, options: ProxyOptions = {}): Promise<Proxy> {
+  const env = options.env ?? process.env;
+  const settings = config.general_settings;
   const router = new Router(
     {
       model_list: withGlobalDefaults(config),
       router_settings: config.router_settings,
       litellm_settings: config.litellm_settings,
     },
-    { env: options.env ?? process.env },
+    { env },
   );
-  const app = createApp({ config, router, forcedModel: options.forcedModel, logLevel: options.logLevel });
+  const redisTarget = redisUrlOf(config.router_settings, env);
+  const redis: Redis | undefined = redisTarget === undefined ? undefined : connectRedis(redisTarget);
+  const limits: LimitCounters =
+    redis === undefined ? new MemoryLimitCounters() : new RedisLimitCounters(redis);
+  const metrics = new ProxyMetrics();
+
+  const databaseUrl = settings.database_url ?? (env.DATABASE_URL === "" ? undefined : env.DATABASE_URL);
+  const database: Database = await openDatabase(
+    databaseUrl ?? (options.configDir === undefined ? ":memory:" : undefined),
+    {
+      configDir: options.configDir ?? process.cwd(),
+      onConnectionError: (error) => app.log.error({ err: error }, "database connection error"),
+    },
+  );
+  const stores = createSqlStores(database);
+  const queue = new SpendQueue<SpendLogEntry>({
+    write: (rows) => stores.spend.insertBatch(rows),
+    flushIntervalMs: (settings.proxy_batch_write_at ?? DEFAULT_BATCH_WRITE_SECONDS) * 1000,
+    onWriteError: (error, failures) =>
+      app.log.error({ err: error, failures }, "spend-log write failed; rows stay queued and are retried"),
+  });
+  metrics.watchSpendQueue(queue);
+  const identities = new IdentityCache(
+    stores,
+    (settings.user_api_key_cache_ttl ?? DEFAULT_CACHE_TTL_SECONDS) * 1000,
+  );
+  const invalidation = new CacheInvalidation(identities, redis, (error) =>
+    app.log.error({ err: error }, "cache invalidation through Redis failed"),
+  );
+  const spend = new SpendTracker(queue, identities, limits, metrics);
+
+  const app = createApp({
+    config,
+    router,
+    limits,
+    spend,
+    metrics,
+    identities,
+    management: {
+      stores,
+      invalidateKey: (tokenHash) => invalidation.invalidate(`key:${tokenHash}`),
+      invalidateUser: (userId) => invalidation.invalidate(`user:${userId}`),
+      invalidateTeam: (teamId) => invalidation.invalidate(`team:${teamId}`),
+      flushSpend: async () => {
+        await queue.flush({ timeoutMs: 5_000 });
+      },
+      now: () => new Date(),
+    },
+    forcedModel: options.forcedModel,
+    logLevel: options.logLevel,
+  });
+
+  const budgetTimer = setInterval(
+    () => {
+      resetExpiredBudgets(database.db, new Date()).then(
+        (reset) => {
+          for (const tokenHash of reset.keys) invalidation.invalidate(`key:${tokenHash}`);
+          for (const userId of reset.users) invalidation.invalidate(`user:${userId}`);
+          for (const teamId of reset.teams) invalidation.invalidate(`team:${teamId}`);
+        },
+        (error: unknown) => app.log.error({ err: error }, "budget reset failed"),
+      );
+    },
+    (settings.proxy_budget_rescheduler_min_time ?? DEFAULT_BUDGET_RESET_SECONDS) * 1000,
+  );
+  budgetTimer.unref();
+
+  app.addHook("onClose", async () => {
+    clearInterval(budgetTimer);
+    await router.close();
+    const left = await queue.close({ timeoutMs: SHUTDOWN_FLUSH_TIMEOUT_MS });
+    if (left > 0) app.log.error({ left }, "spend-log rows could not be written before shutdown");
+    await invalidation.close();
+    await limits.close();
+    redis?.disconnect();
+    await database.close();
+  });
   return {
     app,
     listen: (port, host) => app.listen({ port, host }),

@@ -1,5 +1,6 @@
 import type { LlmgateError } from "../errors/index.js";
 import type { Operation, OperationTypes } from "../providers/types.js";
+import type { Deployment, DeploymentInfo, HealthReport, ModelGroupInfo } from "../router/index.js";
 import type { CallResult } from "../sdk/types.js";
 
 /** What the router tells the proxy about one routed request, rendered as `x-llmgate-*` headers. */
@@ -33,5 +34,9 @@ export interface ProxyRouter {
   ): Promise<RouteOutcome<K>>;
   modelNames(): string[];
   hasModel(name: string): boolean;
+  deployment(id: string): Deployment | undefined;
+  deploymentsInfo(): Promise<DeploymentInfo[]>;
+  modelGroupInfo(): ModelGroupInfo[];
+  healthCheck(): Promise<HealthReport>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { Operation, OperationTypes } from "../providers/types.js";
 import { call as sdkCall } from "../sdk/call.js";
 import { sleep as sdkSleep } from "../sdk/retry.js";
 import type { ChunkStream } from "../sdk/types.js";
+import type { Deployment } from "./deployment.js";
 import { describeDeployments, describeModelGroups } from "./deployment-info.js";
 import { checkHealth, type HealthCheckOptions, type HealthReport } from "./health-check.js";
 import { LatencyTracker } from "./latency-tracker.js";
@@ -117,6 +118,11 @@ export class Router {
     const result = await this.run("embeddings", params);
     if (Symbol.asyncIterator in result) throw new TypeError("embeddings do not stream");
     return result;
+  }
+
+  /** The deployment with this id (its prices and params), as `meta.deploymentId` names it. */
+  deployment(id: string): Deployment | undefined {
+    return this.runtime.groups.deployment(id);
   }
 
   /** Configured model names (wildcard patterns included) and visible aliases, in config order. */

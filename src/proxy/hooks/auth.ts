@@ -1,6 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyReply, FastifyRequest } from "fastify";
-import { AuthenticationError } from "../../errors/index.js";
+import type { FastifyRequest } from "fastify";
+import { AuthenticationError, PermissionDeniedError } from "../../errors/index.js";
+import { checkKeyUsable } from "../access.js";
+import type { Identity } from "../identity.js";
+import type { IdentityCache } from "../identity-cache.js";
 
 function digest(key: string): Buffer {
   return createHash("sha256").update(key).digest();
@@ -22,14 +25,31 @@ export function readClientKey(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+const OPEN: Identity = { kind: "open" };
+const MASTER: Identity = { kind: "master" };
+
+export interface AuthGuards {
+  /** Any valid key: the master key or a usable virtual key. Sets `request.identity`. */
+  anyKey: (request: FastifyRequest) => Promise<void>;
+  /** The master key only; a virtual key gets 403. */
+  adminOnly: (request: FastifyRequest) => Promise<void>;
+}
+
 /**
- * An onRequest hook that admits only the master key. Keys are compared as SHA-256 digests with
- * timingSafeEqual, so neither the content nor the length of the key leaks through timing.
+ * Resolves the caller. The key is hashed once (SHA-256): the digest is compared with the master
+ * key's in constant time, and its hex form is the virtual key's id in the cache and the store.
+ * Without a master key the proxy is open, as LiteLLM's is.
  */
-export function createMasterKeyHook(masterKey: string | undefined) {
-  if (masterKey === undefined || masterKey === "") return undefined;
-  const expected = digest(masterKey);
-  return async function checkMasterKey(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+export function createAuthGuards(
+  masterKey: string | undefined,
+  cache: IdentityCache | undefined,
+): AuthGuards {
+  const expected = masterKey === undefined || masterKey === "" ? undefined : digest(masterKey);
+  async function anyKey(request: FastifyRequest): Promise<void> {
+    if (expected === undefined) {
+      request.identity = OPEN;
+      return;
+    }
     const key = readClientKey(request);
     if (key === undefined) {
       throw new AuthenticationError({
@@ -37,8 +57,22 @@ export function createMasterKeyHook(masterKey: string | undefined) {
         code: "missing_api_key",
       });
     }
-    if (!timingSafeEqual(digest(key), expected)) {
-      throw new AuthenticationError({ message: "invalid API key", code: "invalid_api_key" });
+    const keyDigest = digest(key);
+    if (timingSafeEqual(keyDigest, expected)) {
+      request.identity = MASTER;
+      return;
     }
-  };
+    const identity = cache === undefined ? undefined : await cache.get(keyDigest.toString("hex"));
+    if (identity === undefined)
+      throw new AuthenticationError({ message: "invalid API key", code: "invalid_api_key" });
+    checkKeyUsable(identity, Date.now());
+    request.identity = identity;
+  }
+  async function adminOnly(request: FastifyRequest): Promise<void> {
+    await anyKey(request);
+    if (request.identity.kind === "virtual") {
+      throw new PermissionDeniedError({ message: "this route needs the master key", code: "admin_only" });
+    }
+  }
+  return { anyKey, adminOnly };
 }

@@ -48,8 +48,13 @@ export function toLlmgateError(error: unknown, bodyLimitBytes: number): LlmgateE
   return new InternalServerError({ message: "internal error in llmgate", cause: error });
 }
 
+/** `retry-after` from the error, plus any headers it carries (a limit refusal's `x-ratelimit-*`). */
 export function errorHeaders(error: LlmgateError): Record<string, string> {
-  return error.retryAfter === undefined ? {} : { "retry-after": String(Math.ceil(error.retryAfter)) };
+  const carried = (error as { headers?: unknown }).headers;
+  const headers: Record<string, string> =
+    typeof carried === "object" && carried !== null ? { ...(carried as Record<string, string>) } : {};
+  if (error.retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(error.retryAfter));
+  return headers;
 }
 
 /** The one place errors become responses: OpenAI's error body, the error's status. */

@@ -1,23 +1,39 @@
-import type { FastifyInstance, onRequestHookHandler } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Model } from "../../openai/types.js";
+import { checkModelAccess } from "../access.js";
+import type { Identity } from "../identity.js";
 import type { ProxyRouter } from "../types.js";
 
-/** GET /models and /v1/models: OpenAI's list shape, one entry per model name the proxy serves. */
-export function registerModelRoutes(
-  app: FastifyInstance,
-  router: ProxyRouter,
-  auth: onRequestHookHandler[],
-): void {
-  const created = Math.floor(Date.now() / 1000);
-  const handler = async () => ({
-    object: "list",
-    data: router.modelNames().map((id): Model => ({ id, object: "model", created, owned_by: "llmgate" })),
+/** The model names a caller may use: all of them, or those its key (and team) allow. */
+function visibleModels(router: ProxyRouter, identity: Identity): string[] {
+  const names = router.modelNames().filter((name) => !name.includes("*"));
+  if (identity.kind !== "virtual") return names;
+  return names.filter((name) => {
+    try {
+      checkModelAccess(identity, name);
+      return true;
+    } catch {
+      return false;
+    }
   });
-  for (const path of ["/models", "/v1/models"]) app.get(path, { onRequest: auth }, handler);
+}
+
+/**
+ * GET /models and /v1/models: OpenAI's list shape, one entry per model name the caller may use.
+ * Registered in the authenticated scope.
+ */
+export function registerModelRoutes(app: FastifyInstance, router: ProxyRouter): void {
+  const created = Math.floor(Date.now() / 1000);
+  const toModel = (id: string): Model => ({ id, object: "model", created, owned_by: "llmgate" });
+  const list = async (request: FastifyRequest) => ({
+    object: "list",
+    data: visibleModels(router, request.identity).map(toModel),
+  });
+  for (const path of ["/models", "/v1/models"]) app.get(path, list);
   for (const path of ["/models/:model", "/v1/models/:model"]) {
-    app.get(path, { onRequest: auth }, async (request, reply) => {
+    app.get(path, async (request, reply) => {
       const id = (request.params as { model: string }).model;
-      if (!router.modelNames().includes(id)) {
+      if (!visibleModels(router, request.identity).includes(id)) {
         return reply.code(404).send({
           error: {
             message: `model "${id}" not found`,
@@ -27,7 +43,7 @@ export function registerModelRoutes(
           },
         });
       }
-      return { id, object: "model", created, owned_by: "llmgate" } satisfies Model;
+      return toModel(id);
     });
   }
 }

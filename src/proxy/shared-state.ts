@@ -1,0 +1,67 @@
+import { Redis } from "ioredis";
+import type { RouterSettings } from "../config/index.js";
+import type { IdentityCache } from "./identity-cache.js";
+
+const INVALIDATION_CHANNEL = "llmgate:cache-invalidate";
+
+/** The Redis that several proxies share (LiteLLM's settings), or undefined for one proxy alone. */
+export function redisUrlOf(
+  settings: RouterSettings,
+  env: NodeJS.ProcessEnv,
+): string | { host: string; port: number; password: string | undefined } | undefined {
+  if (settings.redis_url !== undefined) return settings.redis_url;
+  if (settings.redis_host !== undefined) {
+    return {
+      host: settings.redis_host,
+      port: settings.redis_port ?? 6379,
+      password: settings.redis_password,
+    };
+  }
+  return env.REDIS_URL === undefined || env.REDIS_URL === "" ? undefined : env.REDIS_URL;
+}
+
+export function connectRedis(target: NonNullable<ReturnType<typeof redisUrlOf>>): Redis {
+  const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
+  return typeof target === "string" ? new Redis(target, options) : new Redis({ ...target, ...options });
+}
+
+export type InvalidationMessage = `key:${string}` | `user:${string}` | `team:${string}`;
+
+/** Applies an invalidation to this proxy's cache. */
+export function applyInvalidation(cache: IdentityCache, message: string): void {
+  const colon = message.indexOf(":");
+  const kind = message.slice(0, colon);
+  const id = message.slice(colon + 1);
+  if (kind === "key") cache.invalidateKey(id);
+  else if (kind === "user") cache.invalidateUser(id);
+  else if (kind === "team") cache.invalidateTeam(id);
+}
+
+/**
+ * Key, user and team changes reach every proxy's cache at once through Redis pub/sub; without
+ * Redis, only this proxy's (the others see them within the cache TTL).
+ */
+export class CacheInvalidation {
+  private subscriber: Redis | undefined;
+
+  constructor(
+    private readonly cache: IdentityCache,
+    private readonly publisher: Redis | undefined,
+    onError: (error: unknown) => void,
+  ) {
+    if (publisher === undefined) return;
+    this.subscriber = publisher.duplicate();
+    this.subscriber.on("message", (_channel: string, message: string) => applyInvalidation(cache, message));
+    this.subscriber.on("error", onError);
+    this.subscriber.subscribe(INVALIDATION_CHANNEL).catch(onError);
+  }
+
+  invalidate(message: InvalidationMessage): void {
+    applyInvalidation(this.cache, message);
+    this.publisher?.publish(INVALIDATION_CHANNEL, message).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+  }
+}

@@ -1,0 +1,100 @@
+import type { Usage } from "../openai/types.js";
+import type { Operation } from "../providers/types.js";
+import { completionCost, type PriceOverrides } from "../spend/index.js";
+import type { SpendLogEntry, SpendQueue } from "../store/index.js";
+import { limitScopes } from "./access.js";
+import type { Identity } from "./identity.js";
+import type { IdentityCache } from "./identity-cache.js";
+import type { LimitCounters } from "./limits/types.js";
+import type { ProxyMetrics } from "./metrics.js";
+
+/** LiteLLM's `call_type` names in spend logs. */
+const CALL_TYPES: Record<Operation, string> = {
+  chat: "acompletion",
+  completions: "atext_completion",
+  embeddings: "aembedding",
+};
+
+export interface FinishedRequest {
+  requestId: string;
+  responseId: string | undefined;
+  operation: Operation;
+  route: string;
+  identity: Identity;
+  modelGroup: string | undefined;
+  /** The upstream model that answered (for the price table). */
+  model: string | undefined;
+  deploymentId: string | undefined;
+  prices: PriceOverrides | undefined;
+  usage: Pick<Usage, "prompt_tokens" | "completion_tokens" | "prompt_tokens_details"> | undefined;
+  status: number;
+  errorCode: string | undefined;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * After a response: its cost, one spend-log row (queued, written in batches off the request path),
+ * the key's cached spend (so budgets hold at once) and tpm counters, and the metrics.
+ */
+export class SpendTracker {
+  constructor(
+    private readonly queue: SpendQueue<SpendLogEntry> | undefined,
+    private readonly cache: IdentityCache | undefined,
+    private readonly limits: LimitCounters,
+    private readonly metrics: ProxyMetrics,
+  ) {}
+
+  /** Records a finished request and returns its cost in USD. */
+  record(request: FinishedRequest): number {
+    const usage = request.usage;
+    const promptTokens = usage?.prompt_tokens ?? 0;
+    const completionTokens = usage?.completion_tokens ?? 0;
+    const cost =
+      usage === undefined || request.model === undefined
+        ? 0
+        : completionCost({
+            model: request.model,
+            usage,
+            ...(request.prices === undefined ? {} : { prices: request.prices }),
+          });
+    const group = request.modelGroup ?? "";
+    this.metrics.requests.inc({ route: request.route, model_group: group, status: String(request.status) });
+    this.metrics.duration.observe(
+      { route: request.route, model_group: group },
+      (request.endedAt - request.startedAt) / 1000,
+    );
+    if (cost > 0) this.metrics.spend.inc({ model_group: group }, cost);
+    if (promptTokens > 0) this.metrics.tokens.inc({ model_group: group, kind: "prompt" }, promptTokens);
+    if (completionTokens > 0)
+      this.metrics.tokens.inc({ model_group: group, kind: "completion" }, completionTokens);
+    const identity = request.identity;
+    if (identity.kind === "virtual") {
+      this.cache?.addSpend(identity, cost);
+      const scopes = limitScopes(identity);
+      if (scopes.length > 0 && promptTokens + completionTokens > 0) {
+        this.limits.addTokens(scopes, promptTokens + completionTokens, request.endedAt).catch(() => {});
+      }
+    }
+    this.queue?.enqueue({
+      requestId: request.requestId,
+      responseId: request.responseId ?? null,
+      callType: CALL_TYPES[request.operation],
+      apiKey: identity.kind === "virtual" ? identity.tokenHash : null,
+      userId: identity.kind === "virtual" ? identity.key.userId : null,
+      teamId: identity.kind === "virtual" ? identity.key.teamId : null,
+      modelGroup: request.modelGroup ?? null,
+      model: request.model ?? null,
+      deploymentId: request.deploymentId ?? null,
+      promptTokens,
+      completionTokens,
+      spend: cost,
+      status: request.status < 400 ? "success" : "failure",
+      errorCode: request.errorCode ?? (request.status < 400 ? null : String(request.status)),
+      startTime: new Date(request.startedAt),
+      endTime: new Date(request.endedAt),
+      latencyMs: request.endedAt - request.startedAt,
+    });
+    return cost;
+  }
+}
