@@ -1,6 +1,15 @@
 export * from "./errors/index.js";
 export { createHttpClient, type HttpClient } from "./http/client.js";
 export type * from "./openai/types.js";
+export type {
+  DeploymentConfig,
+  LitellmSettings,
+  RouteMeta,
+  RouteOutcome,
+  RouterConfig,
+  RouterSettings,
+} from "./router/index.js";
+export { Router, type RouterDependencies } from "./router/index.js";
 export { type CallContext, call } from "./sdk/call.js";
 export {
   type CompletionParams,
@@ -11,3 +20,4 @@ export {
   textCompletion,
 } from "./sdk/completion.js";
 export type { CallOptions, CallResult, ChunkStream } from "./sdk/types.js";
+export { completionCost, countMessageTokens, countTokens, type PriceOverrides } from "./spend/index.js";
