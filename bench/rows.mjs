@@ -131,6 +131,27 @@ export const targets = [
     headers: { authorization: `Bearer ${masterKey}` },
     scenarios: ["chat", "chat-stream"],
     baseline: "llmgate",
-    isOptIn: true,
+  },
+  {
+    // The keys issue: a virtual key with a limit and spend tracking, against the master key alone.
+    id: "llmgate-virtual-key",
+    kind: "llmgate",
+    config: (context) => ({
+      model_list: [deployment(context, 1)],
+      general_settings: { master_key: masterKey, database_url: ":memory:" },
+    }),
+    headers: {},
+    setup: async (context) => {
+      const response = await fetch(`${context.url}/key/generate`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${masterKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ models: [benchModel], max_budget: 1_000_000, rpm_limit: 100_000_000 }),
+      });
+      if (!response.ok) throw new Error(`/key/generate answered ${response.status}: ${await response.text()}`);
+      const { key } = /** @type {{ key: string }} */ (await response.json());
+      return { authorization: `Bearer ${key}` };
+    },
+    scenarios: ["chat", "chat-stream"],
+    baseline: "llmgate",
   },
 ];
