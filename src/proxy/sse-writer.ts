@@ -2,14 +2,25 @@ import type { ServerResponse } from "node:http";
 import type { LlmgateError } from "../errors/index.js";
 import { encodeSseData, encodeSseEvent, SSE_DONE } from "../http/sse/index.js";
 
-/** Writes SSE to a raw response, waiting for `drain` so a slow client cannot make us buffer. */
+/**
+ * Writes SSE to a raw response, waiting for `drain` so a slow client cannot make us buffer. Writes
+ * made in one tick (the chunks of one upstream read) leave in one syscall: the socket is corked on
+ * the first write and uncorked on the next tick, so nothing waits longer than that.
+ */
 export class SseWriter {
+  private isCorked = false;
+  private readonly uncork = () => {
+    this.isCorked = false;
+    this.response.uncork();
+  };
+
   constructor(private readonly response: ServerResponse) {}
 
   get isOpen(): boolean {
     return !this.response.destroyed && !this.response.writableEnded;
   }
 
+  /** The status line and headers go out with the first chunk. */
   start(headers: Record<string, string>): void {
     this.response.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -18,11 +29,18 @@ export class SseWriter {
       "x-accel-buffering": "no",
       ...headers,
     });
-    this.response.flushHeaders();
+  }
+
+  private cork(): void {
+    if (this.isCorked) return;
+    this.isCorked = true;
+    this.response.cork();
+    process.nextTick(this.uncork);
   }
 
   async write(json: string): Promise<void> {
     if (!this.isOpen) return;
+    this.cork();
     if (this.response.write(encodeSseData(json))) return;
     await new Promise<void>((resolve) => {
       const done = () => {
