@@ -24,6 +24,7 @@ export function routeHeaders(
   return headers;
 }
 
+/** A header's number (ours, else LiteLLM's spelling); undefined when absent or not a valid count. */
 function numberHeader(request: FastifyRequest, name: string): number | undefined {
   const value = request.headers[`x-llmgate-${name}`] ?? request.headers[`x-litellm-${name}`];
   if (typeof value !== "string" || value === "") return undefined;
@@ -31,12 +32,18 @@ function numberHeader(request: FastifyRequest, name: string): number | undefined
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
 }
 
+/** Seconds: a timeout of 0 would fail every attempt at once, so it counts as not given. */
+function secondsHeader(request: FastifyRequest, name: string): number | undefined {
+  const seconds = numberHeader(request, name);
+  return seconds === undefined || seconds === 0 ? undefined : seconds;
+}
+
 /** Per-request routing overrides a client may send as headers (ours, or LiteLLM's spelling). */
 export function routeContextFromHeaders(request: FastifyRequest, signal: AbortSignal): RouteContext {
   const context: RouteContext = { signal };
-  const timeout = numberHeader(request, "timeout");
+  const timeout = secondsHeader(request, "timeout");
   if (timeout !== undefined) context.timeout = timeout;
-  const streamTimeout = numberHeader(request, "stream-timeout");
+  const streamTimeout = secondsHeader(request, "stream-timeout");
   if (streamTimeout !== undefined) context.streamTimeout = streamTimeout;
   const numRetries = numberHeader(request, "num-retries");
   if (numRetries !== undefined) context.numRetries = Math.floor(numRetries);

@@ -55,7 +55,11 @@ export async function runAttempt<K extends Operation>(
 ): Promise<AttemptOutcome<K>> {
   const { deployment, isStream } = request;
   const outer = request.signal;
-  if (outer?.aborted === true) return { ok: false, error: toLlmgateError(outer.reason, deployment, outer) };
+  if (outer?.aborted === true) {
+    // The selection already counted this deployment in flight: uncount it, or it looks busy forever.
+    inBackground(runtime, runtime.state.endRequest(deployment.id), "endRequest");
+    return { ok: false, error: toLlmgateError(outer.reason, deployment, outer) };
+  }
   // The SDK's call enforces `timeout` and the caller's signal itself, so a plain response needs no
   // watch of ours (a timer and a listener cost ~10us per request). A stream does: `stream_timeout`
   // bounds its first chunk, not only its first byte. So does an injected call that may not enforce.

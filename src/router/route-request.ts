@@ -39,6 +39,12 @@ function numberOrUndefined(value: number | null | undefined): number | undefined
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
+/** A timeout in seconds; 0 or less would fail every attempt at once, so it counts as not given. */
+function secondsOrUndefined(value: number | null | undefined): number | undefined {
+  const seconds = numberOrUndefined(value);
+  return seconds !== undefined && seconds > 0 ? seconds : undefined;
+}
+
 function unknownModel(model: unknown): LlmgateError {
   return new BadRequestError({
     message: `Invalid model name passed in model=${String(model)}. Call /v1/models to view available models.`,
@@ -67,8 +73,8 @@ export async function routeRequest<K extends Operation>(
   const { options } = runtime;
   const primary = runtime.groups.resolve(request.model);
   const first = primary?.group.deployments[0];
-  const timeout = context.timeout ?? numberOrUndefined(request.timeout);
-  const streamTimeout = context.streamTimeout ?? numberOrUndefined(request.stream_timeout);
+  const timeout = context.timeout ?? secondsOrUndefined(request.timeout);
+  const streamTimeout = context.streamTimeout ?? secondsOrUndefined(request.stream_timeout);
   const numRetries = context.numRetries ?? numberOrUndefined(request.num_retries);
   const meta: RouteMeta = {
     modelGroup: primary?.name,

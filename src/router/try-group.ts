@@ -45,8 +45,16 @@ export async function tryGroup<K extends Operation>(
   let needsOtherDeployment = false;
   let lastError: LlmgateError | undefined;
   let deploymentId: string | undefined;
+  /** Retries allowed so far (the retry policy's count); a retry is only made once a deployment takes it. */
   let retries = 0;
-  const failed = (error: LlmgateError): GroupOutcome<K> => ({ ok: false, error, retries, deploymentId });
+  let attemptsMade = 0;
+  const retriesMade = () => Math.max(0, attemptsMade - 1);
+  const failed = (error: LlmgateError): GroupOutcome<K> => ({
+    ok: false,
+    error,
+    retries: retriesMade(),
+    deploymentId,
+  });
   for (let hasWaited = false; ; ) {
     const selection = await selectDeployment(runtime, {
       resolved: request.resolved,
@@ -56,7 +64,9 @@ export async function tryGroup<K extends Operation>(
       needsOtherDeployment,
     });
     if (selection.kind === "exhausted") return failed(lastError ?? noDeploymentLeft(request.resolved.name));
-    if (selection.kind === "error") return failed(selection.error);
+    // After real failures, the last one says more than "cooling down" (which those failures just
+    // caused): a bad key stays a 401. Later requests get the cooldown error without any attempt.
+    if (selection.kind === "error") return failed(lastError ?? selection.error);
     const { deployment } = selection;
     if (lastError !== undefined && !hasWaited && tried?.has(deployment.id) === true) {
       // Nowhere else to go: back off before asking the same deployment again.
@@ -74,6 +84,7 @@ export async function tryGroup<K extends Operation>(
     }
     hasWaited = false;
     deploymentId = deployment.id;
+    attemptsMade++;
     const outcome = await runAttempt(runtime, {
       operation: request.operation,
       body: request.body,
@@ -84,7 +95,7 @@ export async function tryGroup<K extends Operation>(
       streamTimeout: request.streamTimeout ?? deployment.streamTimeout ?? options.streamTimeout,
       signal: request.signal,
     });
-    if (outcome.ok) return { ...outcome, retries, deploymentId };
+    if (outcome.ok) return { ...outcome, retries: retriesMade(), deploymentId };
     lastError = outcome.error;
     // The client went away: not the deployment's fault, and nobody is waiting for a retry.
     if (request.signal?.aborted === true) return failed(lastError);
