@@ -46,7 +46,7 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
      stream_timeout max_retries num_retries supports_system_message drop_params
      additional_drop_params extra_headers extra_body mock_response rpm tpm weight order
      input_cost_per_token output_cost_per_token cache_read_input_token_cost region_name
-     configurable_clientside_auth_params`,
+     configurable_clientside_auth_params cooldown_time`,
     `aws_access_key_id aws_secret_access_key aws_session_token aws_region_name aws_profile_name
      aws_role_name aws_session_name aws_web_identity_token aws_bedrock_runtime_endpoint
      vertex_project vertex_location vertex_credentials azure_ad_token azure_ad_token_provider
@@ -62,11 +62,11 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
      allowed_fails cooldown_time disable_cooldowns fallbacks default_fallbacks
      context_window_fallbacks content_policy_fallbacks max_fallbacks model_group_alias retry_policy
      allowed_fails_policy enable_pre_call_checks redis_host redis_port redis_password redis_url
-     cache_responses`,
+     model_group_retry_policy`,
     `redis_db enable_tag_filtering tag_filtering_match_any default_max_parallel_requests
      default_priority polling_interval default_litellm_params debug_level client_ttl cache_kwargs
      caching_groups alerting_config assistants_config set_verbose provider_budget_config
-     model_group_retry_policy router_general_settings optional_pre_call_checks
+     cache_responses router_general_settings optional_pre_call_checks
      deployment_affinity_ttl_seconds ignore_invalid_deployments search_tools guardrail_list`,
   ),
   "router_settings.retry_policy": section(
@@ -82,8 +82,8 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
   ),
   litellm_settings: section(
     `drop_params num_retries request_timeout fallbacks default_fallbacks context_window_fallbacks
-     content_policy_fallbacks set_verbose json_logs max_budget budget_duration`,
-    `callbacks success_callback failure_callback service_callbacks cache cache_params
+     content_policy_fallbacks set_verbose json_logs`,
+    `max_budget budget_duration callbacks success_callback failure_callback service_callbacks cache cache_params
      turn_off_message_logging redact_user_api_key_info redact_messages_in_exceptions
      langfuse_default_tags modify_params enable_preview_features force_ipv4 mcp_aliases
      disable_end_user_cost_tracking disable_end_user_cost_tracking_prometheus_only
@@ -97,9 +97,8 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
   ),
   general_settings: section(
     `master_key database_url max_request_size_mb allow_client_side_credentials
-     user_api_key_cache_ttl proxy_batch_write_at disable_spend_logs database_connection_pool_limit
-     proxy_budget_rescheduler_min_time`,
-    `completion_model store_prompts_in_spend_logs forward_client_headers_to_llm_api
+     user_api_key_cache_ttl proxy_batch_write_at proxy_budget_rescheduler_min_time`,
+    `disable_spend_logs database_connection_pool_limit completion_model store_prompts_in_spend_logs forward_client_headers_to_llm_api
      disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error
      disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security
      enable_jwt_auth enforce_user_param reject_clientside_metadata_tags allowed_routes

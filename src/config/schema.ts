@@ -46,6 +46,7 @@ export const litellmParamsSchema = z
     cache_read_input_token_cost: numberSchema.optional(),
     region_name: z.string().optional(),
     configurable_clientside_auth_params: stringListSchema.optional(),
+    cooldown_time: secondsSchema.optional(),
   })
   .catchall(z.unknown());
 
@@ -136,13 +137,13 @@ export const routerSettingsSchema = z.strictObject({
   max_fallbacks: countSchema.optional(),
   model_group_alias: modelGroupAliasSchema.optional(),
   retry_policy: retryPolicySchema.optional(),
+  model_group_retry_policy: z.record(z.string(), retryPolicySchema).optional(),
   allowed_fails_policy: allowedFailsPolicySchema.optional(),
   enable_pre_call_checks: booleanSchema.optional(),
   redis_host: z.string().optional(),
   redis_port: countSchema.optional(),
   redis_password: z.string().optional(),
   redis_url: z.string().optional(),
-  cache_responses: booleanSchema.optional(),
 });
 
 export const litellmSettingsSchema = z.strictObject({
@@ -155,8 +156,6 @@ export const litellmSettingsSchema = z.strictObject({
   content_policy_fallbacks: fallbacksSchema.optional(),
   set_verbose: booleanSchema.optional(),
   json_logs: booleanSchema.optional(),
-  max_budget: numberSchema.optional(),
-  budget_duration: z.string().optional(),
 });
 
 export const defaultMaxRequestSizeMb = 32;
@@ -168,8 +167,6 @@ export const generalSettingsSchema = z.strictObject({
   allow_client_side_credentials: booleanSchema.optional(),
   user_api_key_cache_ttl: secondsSchema.optional(),
   proxy_batch_write_at: secondsSchema.optional(),
-  disable_spend_logs: booleanSchema.optional(),
-  database_connection_pool_limit: countSchema.optional(),
   proxy_budget_rescheduler_min_time: secondsSchema.optional(),
 });
 
