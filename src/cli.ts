@@ -88,7 +88,7 @@ async function main(): Promise<number> {
   const logLevel =
     values.detailed_debug === true
       ? "trace"
-      : values.debug === true
+      : values.debug === true || config.litellm_settings.set_verbose === true
         ? "debug"
         : (process.env.LLMGATE_LOG_LEVEL ?? "info");
   const proxy = await createProxy(config, {
