@@ -147,7 +147,8 @@ export const targets = [
         headers: { authorization: `Bearer ${masterKey}`, "content-type": "application/json" },
         body: JSON.stringify({ models: [benchModel], max_budget: 1_000_000, rpm_limit: 100_000_000 }),
       });
-      if (!response.ok) throw new Error(`/key/generate answered ${response.status}: ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`/key/generate answered ${response.status}: ${await response.text()}`);
       const { key } = /** @type {{ key: string }} */ (await response.json());
       return { authorization: `Bearer ${key}` };
     },

@@ -50,7 +50,12 @@ export class LlmgateError extends Error {
 
   toBody(): ErrorBody {
     return {
-      error: { message: this.message, type: this.type, param: this.param, code: this.code ?? String(this.status) },
+      error: {
+        message: this.message,
+        type: this.type,
+        param: this.param,
+        code: this.code ?? String(this.status),
+      },
     };
   }
 

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 import { resetExpiredBudgets } from "./budget-reset.js";
 import type { Database } from "./database.js";
 import { SqlKeyStore } from "./sql-key-store.js";
 import { SqlTeamStore } from "./sql-team-store.js";
 import { SqlUserStore } from "./sql-user-store.js";
-import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 
 const created = new Date("2025-03-01T00:00:00.000Z");
 const clock = { now: () => created };

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestPostgresSchema, type TestPostgresSchema } from "../../test/fakes/test-databases.js";
 import { type Database, openDatabase } from "./database.js";
 import { migrateToLatest } from "./migrations/index.js";
 import { SqlKeyStore } from "./sql-key-store.js";
-import { createTestPostgresSchema, type TestPostgresSchema } from "../../test/fakes/test-databases.js";
 
 function asMigratable(database: Database): Kysely<unknown> {
   return database.db as unknown as Kysely<unknown>;

@@ -1,11 +1,11 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 import type { Database } from "./database.js";
 import { SpendQueue } from "./spend-queue.js";
 import type { SpendLogEntry } from "./spend-store.js";
 import { SqlKeyStore } from "./sql-key-store.js";
 import { SqlSpendStore } from "./sql-spend-store.js";
-import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 
 function entry(index: number): SpendLogEntry {
   return {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 import type { Database } from "./database.js";
 import { StoreConflictError } from "./errors.js";
 import { displayKeyName, hashApiKey } from "./key-hash.js";
 import { SqlKeyStore } from "./sql-key-store.js";
-import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 
 const now = new Date("2025-03-01T10:00:00.000Z");
 const clock = { now: () => now };

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 import type { Database } from "./database.js";
 import type { SpendLogEntry } from "./spend-store.js";
 import { SqlKeyStore } from "./sql-key-store.js";
 import { SqlSpendStore } from "./sql-spend-store.js";
 import { SqlTeamStore } from "./sql-team-store.js";
 import { SqlUserStore } from "./sql-user-store.js";
-import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 
 function entry(requestId: string, overrides: Partial<SpendLogEntry> = {}): SpendLogEntry {
   return {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 import type { Database } from "./database.js";
 import { StoreConflictError } from "./errors.js";
 import { SqlUserStore } from "./sql-user-store.js";
-import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 
 const now = new Date("2025-03-01T10:00:00.000Z");
 

@@ -34,7 +34,8 @@ export function resolveOpenAICompatibleTarget(
     options.api_key !== undefined && options.api_key !== null
       ? options.api_key
       : firstEnv(env, preset.apiKeyEnv);
-  const givenBase = nonEmpty(options.api_base) ?? nonEmpty(options.base_url) ?? firstEnv(env, preset.apiBaseEnv);
+  const givenBase =
+    nonEmpty(options.api_base) ?? nonEmpty(options.base_url) ?? firstEnv(env, preset.apiBaseEnv);
   const apiBase = givenBase ?? preset.defaultApiBase;
   if (apiBase === undefined || apiBase === "") {
     throw new BadRequestError({
