@@ -2,7 +2,6 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { LlmgateConfig } from "../config/index.js";
 import { createAuthGuards } from "./hooks/auth.js";
 import { createErrorHandler, handleNotFound } from "./hooks/errors.js";
-import type { Identity } from "./identity.js";
 import type { IdentityCache } from "./identity-cache.js";
 import type { LimitCounters } from "./limits/types.js";
 import { registerManagementRoutes } from "./management/index.js";
@@ -30,8 +29,6 @@ export interface AppDependencies {
 }
 
 const BYTES_PER_MB = 1024 * 1024;
-/** What `request.identity` is before the auth hook has run (public routes). */
-const OPEN_IDENTITY: Identity = { kind: "open" };
 
 /** Assembles hooks and routes; no business logic lives here. */
 export function createApp(dependencies: AppDependencies): FastifyInstance {
@@ -51,12 +48,9 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
     parseJson(request, typeof body === "string" ? body : body.toString("utf8"), done);
   });
-  // Declared with a primitive (fastify refuses shared objects), set on every request, then
-  // replaced by the auth hook on authenticated routes.
+  // Declared with a primitive (fastify refuses shared objects); the auth guards set it on every
+  // route that reads it.
   app.decorateRequest("identity" as never, null as never);
-  app.addHook("onRequest", async (request) => {
-    request.identity = OPEN_IDENTITY;
-  });
   app.setErrorHandler(createErrorHandler(bodyLimitBytes));
   app.setNotFoundHandler(handleNotFound);
 
