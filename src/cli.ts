@@ -4,6 +4,8 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, type LlmgateConfig, loadConfig, parseConfig } from "./config/index.js";
 import { createProxy } from "./proxy/index.js";
+import { redisUrlOf } from "./proxy/shared-state.js";
+import { isWorker, runPrimary } from "./workers.js";
 
 const HELP = `llmgate: an OpenAI-compatible LLM gateway
 
@@ -18,7 +20,7 @@ Options:
   --model NAME       quick mode: serve this one model (provider/model)
   --api_base URL     quick mode: the model's api_base
   --api_key KEY      quick mode: the model's api_key
-  --num_workers N    accepted for LiteLLM compatibility; one process serves
+  --num_workers N    serve with N processes sharing the port (default 1)
   --debug            log at debug level
   --version          print the version
   --help             this text
@@ -77,13 +79,24 @@ async function main(): Promise<number> {
   let config: LlmgateConfig;
   if (values.config !== undefined) {
     const loaded = await loadConfig(values.config);
-    for (const warning of loaded.warnings) process.stderr.write(`llmgate: warning: ${warning}\n`);
+    if (!isWorker())
+      for (const warning of loaded.warnings) process.stderr.write(`llmgate: warning: ${warning}\n`);
     config = loaded.config;
   } else {
     config = quickConfig(values.model ?? "", values.api_base, values.api_key);
   }
-  if (values.num_workers !== undefined && values.num_workers !== "1") {
-    process.stderr.write("llmgate: warning: --num_workers is not implemented yet; one process serves\n");
+  const workerCount = Number(values.num_workers ?? 1);
+  if (!Number.isInteger(workerCount) || workerCount < 1) {
+    process.stderr.write(`llmgate: --num_workers must be a whole number >= 1, got ${values.num_workers}\n`);
+    return 2;
+  }
+  if (workerCount > 1 && !isWorker()) {
+    if (redisUrlOf(config.router_settings, process.env) === undefined) {
+      process.stderr.write(
+        "llmgate: warning: with --num_workers > 1 and no Redis, each worker keeps its own rate-limit and cooldown counters; set router_settings.redis_url (or REDIS_URL) to share them\n",
+      );
+    }
+    return runPrimary(workerCount);
   }
   const logLevel =
     values.detailed_debug === true
@@ -111,8 +124,8 @@ async function main(): Promise<number> {
       },
     );
   };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
   return -1;
 }
 

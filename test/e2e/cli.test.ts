@@ -1,0 +1,66 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, startProxy } from "../fakes/proxy-process.js";
+import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
+
+let upstream: FakeUpstream;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+});
+
+afterAll(async () => {
+  await upstream?.close();
+});
+
+describe("the llmgate command", () => {
+  it("quick mode serves one model, whatever name the client asks for", async () => {
+    const proxy = await startProxy({
+      config: undefined,
+      args: ["--model", "openai/quick-model", "--api_base", upstream.baseUrl, "--api_key", "sk-quick"],
+    });
+    try {
+      upstream.clear();
+      const client = new OpenAI({ apiKey: "anything", baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+      const completion = await client.chat.completions.create({
+        model: "gpt-4o",
+        messages: [{ role: "user", content: "quick" }],
+      });
+      expect(completion.choices[0]?.message.content).toBe("echo: quick");
+      const received = upstream.requests[0];
+      expect((received?.body as { model?: string } | undefined)?.model).toBe("quick-model");
+      expect(received?.headers.authorization).toBe("Bearer sk-quick");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it("--num_workers 2 serves from two processes and exits cleanly on SIGTERM", async () => {
+    const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: ${upstream.baseUrl}\n      api_key: sk-up\n`;
+    const proxy = await startProxy({ config, args: ["--num_workers", "2"] });
+    const client = new OpenAI({ apiKey: "none", baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        client.chat.completions.create({ model: "m", messages: [{ role: "user", content: `n${index}` }] }),
+      ),
+    );
+    expect(answers.map((answer) => answer.choices[0]?.message.content)).toEqual(
+      Array.from({ length: 20 }, (_, index) => `echo: n${index}`),
+    );
+    expect(await proxy.stop("SIGTERM")).toBe(0);
+    expect(proxy.stderr()).toContain("listening");
+  });
+
+  it("prints its version and help, and refuses bad flags with a non-zero exit", async () => {
+    const version = await runCli(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await runCli(["--help"]);
+    expect(help.stdout).toContain("--config");
+    const nothing = await runCli([]);
+    expect(nothing.code).not.toBe(0);
+    const badPort = await runCli(["--model", "openai/x", "--port", "nope"]);
+    expect(badPort.code).not.toBe(0);
+    expect(badPort.stderr).toContain("--port");
+  });
+});
