@@ -1,31 +1,17 @@
-import type { LlmgateError } from "../errors/index.js";
 import type { Operation, OperationTypes } from "../providers/types.js";
-import type { Deployment, DeploymentInfo, HealthReport, ModelGroupInfo } from "../router/index.js";
-import type { CallResult } from "../sdk/types.js";
+import type {
+  Deployment,
+  DeploymentInfo,
+  HealthReport,
+  ModelGroupInfo,
+  RouteContext,
+  RouteMeta,
+  RouteOutcome,
+} from "../router/index.js";
 
-/** What the router tells the proxy about one routed request, rendered as `x-llmgate-*` headers. */
-export interface RouteMeta {
-  modelGroup: string | undefined;
-  deploymentId: string | undefined;
-  attemptedRetries: number;
-  attemptedFallbacks: number;
-  maxRetries: number;
-  timeout: number | undefined;
-}
+export type { RouteContext, RouteMeta, RouteOutcome };
 
-export type RouteOutcome<K extends Operation> = { meta: RouteMeta } & (
-  | { ok: true; result: CallResult<K> }
-  | { ok: false; error: LlmgateError }
-);
-
-export interface RouteContext {
-  signal?: AbortSignal;
-  timeout?: number;
-  streamTimeout?: number;
-  numRetries?: number;
-}
-
-/** The router as the proxy sees it (src/router implements it). */
+/** The router as the proxy sees it (src/router implements it; tests may pass a fake). */
 export interface ProxyRouter {
   route<K extends Operation>(
     operation: K,

@@ -32,80 +32,36 @@ async function resetDue(table: BudgetTable, now: Date): Promise<string[]> {
   return resetIds;
 }
 
-function keysTable(db: Kysely<StoreSchema>): BudgetTable {
-  return {
-    findDue: async (now) => {
-      const rows = await db
-        .selectFrom("keys")
-        .select(["token_hash", "budget_duration", "budget_reset_at"])
-        .where("budget_reset_at", "<=", now)
-        .where("budget_duration", "is not", null)
-        .execute();
-      return rows.flatMap((row) =>
-        row.budget_duration === null || row.budget_reset_at === null
-          ? []
-          : [{ id: row.token_hash, budgetDuration: row.budget_duration, budgetResetAt: row.budget_reset_at }],
-      );
-    },
-    reset: async (id, due, next) => {
-      const result = await db
-        .updateTable("keys")
-        .set({ spend: 0, budget_reset_at: next })
-        .where("token_hash", "=", id)
-        .where("budget_reset_at", "=", due)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
-  };
-}
+/** The tables with a budget, and the column that identifies a row in each. */
+const BUDGET_ID_COLUMNS = { keys: "token_hash", users: "user_id", teams: "team_id" } as const;
+type BudgetTableName = keyof typeof BUDGET_ID_COLUMNS;
 
-function usersTable(db: Kysely<StoreSchema>): BudgetTable {
+/**
+ * The same two queries for keys, users and teams: the budget columns have the same names in each.
+ * Kysely is told the `keys` table's types; only the table and id column names differ.
+ */
+function budgetTable(db: Kysely<StoreSchema>, name: BudgetTableName): BudgetTable {
+  const table = name as "keys";
+  const idColumn = BUDGET_ID_COLUMNS[name] as "token_hash";
   return {
     findDue: async (now) => {
       const rows = await db
-        .selectFrom("users")
-        .select(["user_id", "budget_duration", "budget_reset_at"])
+        .selectFrom(table)
+        .select([`${idColumn} as id`, "budget_duration", "budget_reset_at"])
         .where("budget_reset_at", "<=", now)
         .where("budget_duration", "is not", null)
         .execute();
       return rows.flatMap((row) =>
         row.budget_duration === null || row.budget_reset_at === null
           ? []
-          : [{ id: row.user_id, budgetDuration: row.budget_duration, budgetResetAt: row.budget_reset_at }],
+          : [{ id: row.id, budgetDuration: row.budget_duration, budgetResetAt: row.budget_reset_at }],
       );
     },
     reset: async (id, due, next) => {
       const result = await db
-        .updateTable("users")
+        .updateTable(table)
         .set({ spend: 0, budget_reset_at: next })
-        .where("user_id", "=", id)
-        .where("budget_reset_at", "=", due)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
-  };
-}
-
-function teamsTable(db: Kysely<StoreSchema>): BudgetTable {
-  return {
-    findDue: async (now) => {
-      const rows = await db
-        .selectFrom("teams")
-        .select(["team_id", "budget_duration", "budget_reset_at"])
-        .where("budget_reset_at", "<=", now)
-        .where("budget_duration", "is not", null)
-        .execute();
-      return rows.flatMap((row) =>
-        row.budget_duration === null || row.budget_reset_at === null
-          ? []
-          : [{ id: row.team_id, budgetDuration: row.budget_duration, budgetResetAt: row.budget_reset_at }],
-      );
-    },
-    reset: async (id, due, next) => {
-      const result = await db
-        .updateTable("teams")
-        .set({ spend: 0, budget_reset_at: next })
-        .where("team_id", "=", id)
+        .where(idColumn, "=", id)
         .where("budget_reset_at", "=", due)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
@@ -121,8 +77,8 @@ function teamsTable(db: Kysely<StoreSchema>): BudgetTable {
  */
 export async function resetExpiredBudgets(db: Kysely<StoreSchema>, now: Date): Promise<BudgetResetResult> {
   return {
-    keys: await resetDue(keysTable(db), now),
-    users: await resetDue(usersTable(db), now),
-    teams: await resetDue(teamsTable(db), now),
+    keys: await resetDue(budgetTable(db, "keys"), now),
+    users: await resetDue(budgetTable(db, "users"), now),
+    teams: await resetDue(budgetTable(db, "teams"), now),
   };
 }
