@@ -1,5 +1,5 @@
 import { AuthenticationError, BudgetExceededError } from "../errors/index.js";
-import type { LimitFields } from "../store/index.js";
+import { type LimitFields, nextResetAfter, parseDuration } from "../store/index.js";
 import type { VirtualIdentity } from "./identity-cache.js";
 import type { LimitScope } from "./limits/types.js";
 
@@ -60,6 +60,29 @@ export function checkModelAccess(identity: VirtualIdentity, model: string): void
   }
 }
 
+/**
+ * Starts a new budget period on a cached record once its `budget_reset_at` has passed: spend back to
+ * 0 and the reset time moved on by whole `budget_duration` periods, as the store's reset job does.
+ * Without it, a cached record past its reset time would show 0 forever (until the job ran and the
+ * cache reloaded), so the new period's spend would never be counted against the budget.
+ */
+export function rollBudgetPeriod(record: LimitFields & { spend: number }, nowMs: number): void {
+  if (record.budgetResetAt === null || Date.parse(record.budgetResetAt) > nowMs) return;
+  const duration = record.budgetDuration === null ? undefined : parseDuration(record.budgetDuration);
+  record.spend = 0;
+  record.budgetResetAt =
+    duration === undefined
+      ? null
+      : nextResetAfter(new Date(record.budgetResetAt), duration, new Date(nowMs)).toISOString();
+}
+
+/** Rolls the key's, user's and team's budget periods that have ended (see rollBudgetPeriod). */
+export function rollBudgetPeriods(identity: VirtualIdentity, nowMs: number): void {
+  rollBudgetPeriod(identity.key, nowMs);
+  if (identity.user !== undefined) rollBudgetPeriod(identity.user, nowMs);
+  if (identity.team !== undefined) rollBudgetPeriod(identity.team, nowMs);
+}
+
 /** Spend in the current budget period: 0 once `budget_reset_at` has passed. */
 export function currentSpend(record: LimitFields & { spend: number }, nowMs: number): number {
   if (record.budgetResetAt !== null && Date.parse(record.budgetResetAt) <= nowMs) return 0;
@@ -78,6 +101,7 @@ function checkBudget(what: string, record: LimitFields & { spend: number }, nowM
 
 /** Key, user and team budgets: the first one reached refuses the request (400 budget_exceeded). */
 export function checkBudgets(identity: VirtualIdentity, nowMs: number): void {
+  rollBudgetPeriods(identity, nowMs);
   const { key, user, team } = identity;
   checkBudget(`key ${key.keyAlias ?? key.keyName ?? key.tokenHash.slice(0, 12)}`, key, nowMs);
   if (user !== undefined) checkBudget(`user ${user.userId}`, user, nowMs);

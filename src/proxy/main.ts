@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { DeploymentConfig, LlmgateConfig } from "../config/index.js";
 import { Router } from "../router/index.js";
 import {
+  type BudgetResetResult,
   createSqlStores,
   type Database,
   openDatabase,
@@ -12,6 +13,7 @@ import {
 } from "../store/index.js";
 import { createApp } from "./app.js";
 import { IdentityCache } from "./identity-cache.js";
+import { FallbackLimitCounters } from "./limits/fallback.js";
 import { MemoryLimitCounters } from "./limits/memory.js";
 import { RedisLimitCounters } from "./limits/redis.js";
 import type { LimitCounters } from "./limits/types.js";
@@ -69,7 +71,18 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
   const redisTarget = redisUrlOf(config.router_settings, env);
   const redis: Redis | undefined = redisTarget === undefined ? undefined : connectRedis(redisTarget);
   const limits: LimitCounters =
-    redis === undefined ? new MemoryLimitCounters() : new RedisLimitCounters(redis);
+    redis === undefined
+      ? new MemoryLimitCounters()
+      : new FallbackLimitCounters(
+          new RedisLimitCounters(redis),
+          new MemoryLimitCounters(),
+          () => redis.status === "ready",
+          {
+            onDegraded: (error) =>
+              app.log.error({ err: error }, "Redis unreachable: rate limits are held by this proxy alone"),
+            onRecovered: () => app.log.info("Redis is back: rate limits are shared again"),
+          },
+        );
   const metrics = new ProxyMetrics();
 
   const databaseUrl = settings.database_url ?? (env.DATABASE_URL === "" ? undefined : env.DATABASE_URL);
@@ -81,8 +94,23 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
     },
   );
   const stores = createSqlStores(database);
+  /**
+   * Budgets whose period ended are reset before spend is added (else the next run of the reset job
+   * would wipe the new period's spend written meanwhile); caches are told after the rows are in.
+   */
+  let invalidateReset: (reset: BudgetResetResult) => void = () => {};
+  const resetDueBudgets = async () => {
+    const reset = await resetExpiredBudgets(database.db, new Date());
+    return () => invalidateReset(reset);
+  };
+  const writeSpend = async (rows: SpendLogEntry[]) => {
+    const announce = await resetDueBudgets();
+    await stores.spend.insertBatch(rows);
+    identities.spendWritten(rows);
+    announce();
+  };
   const queue = new SpendQueue<SpendLogEntry>({
-    write: (rows) => stores.spend.insertBatch(rows),
+    write: writeSpend,
     flushIntervalMs: (settings.proxy_batch_write_at ?? DEFAULT_BATCH_WRITE_SECONDS) * 1000,
     onWriteError: (error, failures) =>
       app.log.error({ err: error, failures }, "spend-log write failed; rows stay queued and are retried"),
@@ -91,10 +119,21 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
   const identities = new IdentityCache(
     stores,
     (settings.user_api_key_cache_ttl ?? DEFAULT_CACHE_TTL_SECONDS) * 1000,
+    Date.now,
+    (error) =>
+      app.log.warn(
+        { err: error },
+        "key lookup failed; a key seen before is served from its last known state",
+      ),
   );
   const invalidation = new CacheInvalidation(identities, redis, (error) =>
     app.log.error({ err: error }, "cache invalidation through Redis failed"),
   );
+  invalidateReset = (reset) => {
+    for (const tokenHash of reset.keys) invalidation.invalidate(`key:${tokenHash}`);
+    for (const userId of reset.users) invalidation.invalidate(`user:${userId}`);
+    for (const teamId of reset.teams) invalidation.invalidate(`team:${teamId}`);
+  };
   const spend = new SpendTracker(queue, identities, limits, metrics);
 
   const app = createApp({
@@ -111,6 +150,7 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
       invalidateTeam: (teamId) => invalidation.invalidate(`team:${teamId}`),
       flushSpend: async () => {
         await queue.flush({ timeoutMs: 5_000 });
+        (await resetDueBudgets())();
       },
       now: () => new Date(),
     },
@@ -120,12 +160,8 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
 
   const budgetTimer = setInterval(
     () => {
-      resetExpiredBudgets(database.db, new Date()).then(
-        (reset) => {
-          for (const tokenHash of reset.keys) invalidation.invalidate(`key:${tokenHash}`);
-          for (const userId of reset.users) invalidation.invalidate(`user:${userId}`);
-          for (const teamId of reset.teams) invalidation.invalidate(`team:${teamId}`);
-        },
+      resetDueBudgets().then(
+        (announce) => announce(),
         (error: unknown) => app.log.error({ err: error }, "budget reset failed"),
       );
     },

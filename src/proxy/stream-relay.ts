@@ -53,6 +53,12 @@ export async function relayStream(
         result.usage = fields.usage;
         if (options.hideUsageChunk && (choices === undefined || choices.length === 0)) continue;
       }
+      // A client that did not ask for usage gets chunks without the `usage: null` the upstream added.
+      if (options.hideUsageChunk && fields.usage === null) {
+        const { usage: _usage, ...withoutUsage } = fields;
+        await writer.write(JSON.stringify(withoutUsage));
+        continue;
+      }
       await writer.write(JSON.stringify(chunk));
     }
     if (!writer.isOpen) {

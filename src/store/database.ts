@@ -51,6 +51,11 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     },
   });
   pool.on("error", (error) => options.onConnectionError?.(error));
+  // The pool listens for errors of idle clients only: a connection reset while Kysely holds a client
+  // (between a transaction's statements, say) would be an unhandled 'error' event and kill the process.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => options.onConnectionError?.(error));
+  });
   const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }

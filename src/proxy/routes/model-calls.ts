@@ -218,7 +218,8 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
       });
     } catch (error) {
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
-      if (!isRecorded) options.spend.record(refusedRequest(callId, operation, identity, body, mapped, startedAtMs));
+      if (!isRecorded)
+        options.spend.record(refusedRequest(callId, operation, identity, body, mapped, startedAtMs));
       throw mapped;
     } finally {
       if (!isStreaming) admission.release();
