@@ -268,6 +268,8 @@ describe("bad input", () => {
       JSON.stringify({ model: "nope", messages: [{ role: "user", content: "x" }] }),
     );
     expect(unknown.status).toBe(400);
+    expect(unknown.headers.get("x-llmgate-call-id")).toBeTruthy();
+    expect(Number(unknown.headers.get("x-llmgate-response-duration-ms"))).toBeGreaterThanOrEqual(0);
     const unknownBody = (await unknown.json()) as { error: { message: string } };
     expect(unknownBody.error.message).toContain("my-model");
     const ok = await client.chat.completions.create({

@@ -117,6 +117,7 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
     } catch (error) {
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
       options.spend.record(refusedRequest(callId, operation, identity, body, mapped, startedAtMs));
+      reply.headers(routeHeaders(callId, undefined, startedAt, 0));
       throw mapped;
     }
     reply.headers(admission.headers);
@@ -218,8 +219,10 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
       });
     } catch (error) {
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
-      if (!isRecorded)
+      if (!isRecorded) {
         options.spend.record(refusedRequest(callId, operation, identity, body, mapped, startedAtMs));
+        if (!reply.sent) reply.headers(routeHeaders(callId, undefined, startedAt, 0));
+      }
       throw mapped;
     } finally {
       if (!isStreaming) admission.release();
