@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { Usage } from "../openai/types.js";
-import type { ChunkStream } from "../sdk/types.js";
+import { type ChunkStream, RAW_JSON } from "../sdk/types.js";
 import { toLlmgateError } from "./hooks/errors.js";
 import type { SseWriter } from "./sse-writer.js";
 
@@ -59,7 +59,7 @@ export async function relayStream(
         await writer.write(JSON.stringify(withoutUsage));
         continue;
       }
-      await writer.write(JSON.stringify(chunk));
+      await writer.write((chunk as { [RAW_JSON]?: string })[RAW_JSON] ?? JSON.stringify(chunk));
     }
     if (!writer.isOpen) {
       result.status = 499;

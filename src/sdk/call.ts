@@ -157,9 +157,12 @@ async function attempt<K extends Operation>(
           body: text,
         });
       }
+      const data = operation.fromResponse(body);
       return {
         kind: "response",
-        data: operation.fromResponse(body),
+        data,
+        // The upstream's own bytes say exactly what `data` says: a relay can send them as they came.
+        rawBody: data === body ? text : undefined,
         headers,
         providerId: target.providerId,
         model: target.model,

@@ -1,7 +1,7 @@
 import { InternalServerError, LlmgateError } from "../errors/index.js";
 import { SseDecoder, type SseEvent } from "../http/sse/index.js";
 import type { StreamTransformer } from "../providers/types.js";
-import type { ChunkStream } from "./types.js";
+import { type ChunkStream, RAW_JSON } from "./types.js";
 
 export interface UpstreamStreamSource<Chunk> {
   body: AsyncIterable<Uint8Array | string>;
@@ -34,6 +34,16 @@ function parseEvent(event: SseEvent): Record<string, unknown> {
 export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Chunk>): ChunkStream<Chunk> {
   let isConsumed = false;
   let isStarted = false;
+  /** One event's chunks; a chunk that is the event itself keeps its text, so a relay need not serialize it again. */
+  function chunksOf(event: SseEvent): Chunk[] {
+    const payload = parseEvent(event);
+    if (payload.error !== undefined && payload.error !== null) throw source.mapErrorEvent(payload);
+    const chunks = source.transformer.push(payload);
+    if (chunks.length === 1 && chunks[0] === payload && !event.data.includes("\n")) {
+      Object.defineProperty(payload, RAW_JSON, { value: event.data, enumerable: false });
+    }
+    return chunks;
+  }
   async function* iterate(): AsyncGenerator<Chunk> {
     isStarted = true;
     const decoder = new SseDecoder();
@@ -47,17 +57,13 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
             isDone = true;
             break;
           }
-          const payload = parseEvent(event);
-          if (payload.error !== undefined && payload.error !== null) throw source.mapErrorEvent(payload);
-          for (const chunk of source.transformer.push(payload)) yield chunk;
+          yield* chunksOf(event);
         }
       }
       if (!isDone) {
         for (const event of decoder.flush()) {
           if (event.data === "[DONE]") break;
-          const payload = parseEvent(event);
-          if (payload.error !== undefined && payload.error !== null) throw source.mapErrorEvent(payload);
-          for (const chunk of source.transformer.push(payload)) yield chunk;
+          yield* chunksOf(event);
         }
       }
       for (const chunk of source.transformer.flush()) yield chunk;

@@ -46,6 +46,12 @@ export type CallParams<K extends Operation> = OperationTypes[K]["request"] & Cal
 /** Response headers of the upstream call, lower-cased. */
 export type UpstreamHeaders = Record<string, string>;
 
+/**
+ * On a chunk that is exactly what the upstream sent: that event's JSON text (one line). A relay may
+ * send it as is instead of serializing the chunk again, unless it changed the chunk.
+ */
+export const RAW_JSON: unique symbol = Symbol("llmgate.rawJson");
+
 /** A stream of chunks, read once. Breaking out of a `for await` (or `abort()`) aborts the upstream. */
 export interface ChunkStream<Chunk> extends AsyncIterable<Chunk> {
   abort(reason?: unknown): void;
@@ -55,6 +61,8 @@ export type CallResult<K extends Operation> =
   | {
       kind: "response";
       data: OperationTypes[K]["response"];
+      /** The upstream's JSON text, when `data` is exactly that (no transform changed it). */
+      rawBody?: string | undefined;
       headers: UpstreamHeaders;
       providerId: string;
       model: string;

@@ -31,6 +31,7 @@ async function openSqlite(path: string): Promise<Database> {
   const { default: BetterSqlite3 } = await import("better-sqlite3");
   const connection = new BetterSqlite3(path);
   if (path !== ":memory:") connection.pragma("journal_mode = WAL");
+  if (path !== ":memory:") connection.pragma("synchronous = NORMAL");
   connection.pragma("busy_timeout = 5000");
   const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: connection }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };

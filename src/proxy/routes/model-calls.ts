@@ -197,12 +197,18 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
         const cost = finished({ status: 200, usage: data.usage, responseId: data.id, model: result.model });
         const spendHeaders: Record<string, string> = { "x-llmgate-response-cost": String(cost) };
         if (identity.kind === "virtual") spendHeaders["x-llmgate-key-spend"] = String(identity.key.spend);
-        return reply.headers({ ...headers(outcome.meta), ...spendHeaders }).send(result.data);
+        reply.headers({ ...headers(outcome.meta), ...spendHeaders });
+        // Parsed once (for usage), never serialized again: the upstream's bytes go out as they came.
+        if (result.rawBody !== undefined)
+          return reply.type("application/json; charset=utf-8").send(result.rawBody);
+        return reply.send(result.data);
       }
       isStreaming = true;
       reply.hijack();
       const writer = new SseWriter(reply.raw);
-      reply.raw.once("close", () => result.stream.abort(new Error("the client closed the connection")));
+      reply.raw.once("close", () => {
+        if (!reply.raw.writableEnded) result.stream.abort(new Error("the client closed the connection"));
+      });
       writer.start({ ...admission.headers, ...headers(outcome.meta) });
       const relayed = await relayStream(result.stream as ChunkStream<unknown>, writer, request, {
         hideUsageChunk,
