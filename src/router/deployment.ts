@@ -94,7 +94,8 @@ export function createDeployment(config: DeploymentConfig, id: string): Deployme
     order: numberField(params, "order"),
     timeout: numberField(params, "timeout"),
     streamTimeout: numberField(params, "stream_timeout"),
-    numRetries: numberField(params, "num_retries"),
+    // LiteLLM passes a deployment's max_retries to its client; here the router owns retries, so it counts as num_retries.
+    numRetries: numberField(params, "num_retries") ?? numberField(params, "max_retries"),
     cooldownTime: numberField(params, "cooldown_time"),
     maxInputTokens: numberField(info, "max_input_tokens"),
     inputCost: numberField(info, "input_cost_per_token") ?? numberField(params, "input_cost_per_token"),

@@ -44,6 +44,12 @@ model_list:
       model: openai/x
       api_base: ${upstreamBase.replace(/\/v1$/, "")}
       api_key: sk-upstream
+  - model_name: retry-once
+    litellm_params:
+      model: openai/flaky
+      api_base: ${upstreamBase}
+      api_key: sk-upstream
+      max_retries: 1
   - model_name: unreachable
     litellm_params:
       model: openai/x
@@ -304,6 +310,25 @@ describe("upstream failures", () => {
       const body = (await response.json()) as { error: { message: string } };
       expect(typeof body.error.message).toBe("string");
     }
+  });
+
+  it("honours a deployment's max_retries", async () => {
+    upstream.script({ kind: "error", status: 500 });
+    const response = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "retry-once", messages: [{ role: "user", content: "again" }] }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-llmgate-max-retries")).toBe("1");
+    expect(response.headers.get("x-llmgate-attempted-retries")).toBe("1");
+    expect(upstream.requests).toHaveLength(2);
+    upstream.script({ kind: "error", status: 500 }, { kind: "error", status: 500 });
+    const failed = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "retry-once", messages: [{ role: "user", content: "again" }] }),
+    );
+    expect(failed.status).toBe(500);
+    expect(upstream.requests).toHaveLength(4);
   });
 
   it("raises the official client's error classes", async () => {
