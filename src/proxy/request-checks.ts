@@ -6,6 +6,7 @@ const CLIENT_CREDENTIAL_FIELDS = [
   "api_base",
   "base_url",
   "api_key",
+  "organization",
   "extra_headers",
   "custom_llm_provider",
 ] as const;
@@ -83,4 +84,19 @@ export function checkModelCallBody<K extends Operation>(
   }
   for (const field of DROPPED_FIELDS) delete body[field];
   return body as OperationTypes[K]["request"];
+}
+
+/**
+ * With `allow_client_side_credentials`, the client's `api_base`, `api_key`, ... leave the body and
+ * go to the router as credentials over the deployment's; undefined when the client sent none.
+ */
+export function takeClientCredentials(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  let credentials: Record<string, unknown> | undefined;
+  for (const field of CLIENT_CREDENTIAL_FIELDS) {
+    if (body[field] === undefined) continue;
+    credentials ??= {};
+    credentials[field] = body[field];
+    delete body[field];
+  }
+  return credentials;
 }

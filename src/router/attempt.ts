@@ -99,9 +99,11 @@ export async function runAttempt<K extends Operation>(
   const onOuterAbort = () => abandon?.(outer?.reason);
   const race = <T>(promise: Promise<T>): Promise<T> =>
     abandoned === undefined ? promise : Promise.race([promise, abandoned]);
+  // As in LiteLLM's router, the request's fields win over the deployment's defaults (a client's
+  // `temperature` over the config's); the proxy lets no credential field through unless allowed.
   const params: Record<string, unknown> = {
-    ...request.body,
     ...deployment.callDefaults,
+    ...request.body,
     model: upstreamModel(deployment, request.resolved.captures),
     max_retries: 0,
   };

@@ -85,7 +85,8 @@ export async function routeRequest<K extends Operation>(
     timeout: timeout ?? first?.timeout ?? options.timeout,
   };
   if (primary === undefined) return { meta, ok: false, error: unknownModel(request.model) };
-  const body = bodyOf(request);
+  const body =
+    context.credentials === undefined ? bodyOf(request) : { ...bodyOf(request), ...context.credentials };
   const isStream = request.stream === true;
   const requestFallbacks = context.fallbacks ?? request.fallbacks ?? undefined;
   const queue: ResolvedGroup[] = [primary];

@@ -123,6 +123,12 @@ export interface RouteContext {
   numRetries?: number | undefined;
   /** Model groups tried, in order, when the requested group fails (replaces the configured `fallbacks`). */
   fallbacks?: readonly string[] | undefined;
+  /**
+   * Where to send the request and with which key, when the caller may choose
+   * (`allow_client_side_credentials`): `api_base`, `api_key`, ... over the deployment's. Such fields
+   * in the request itself are always dropped.
+   */
+  credentials?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** What the proxy renders as `x-llmgate-*` response headers. */

@@ -51,6 +51,40 @@ describe("the llmgate command", () => {
     expect(proxy.stderr()).toContain("listening");
   });
 
+  it("lets clients bring api_base and api_key only when allow_client_side_credentials is set", async () => {
+    const other = await startFakeUpstream();
+    const config = `model_list:
+  - model_name: m
+    litellm_params:
+      model: openai/m
+      api_base: ${upstream.baseUrl}
+      api_key: sk-deployment
+      temperature: 0.1
+general_settings:
+  allow_client_side_credentials: true
+`;
+    const proxy = await startProxy({ config });
+    try {
+      upstream.clear();
+      const post = (body: Record<string, unknown>) =>
+        fetch(`${proxy.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], ...body }),
+        });
+      expect((await post({ temperature: 0.9 })).status).toBe(200);
+      const toDeployment = upstream.requests[0];
+      expect((toDeployment?.body as { temperature?: number } | undefined)?.temperature).toBe(0.9);
+      expect(toDeployment?.headers.authorization).toBe("Bearer sk-deployment");
+      expect((await post({ api_base: other.baseUrl, api_key: "sk-client" })).status).toBe(200);
+      expect(other.requests[0]?.headers.authorization).toBe("Bearer sk-client");
+      expect(upstream.requests).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+      await other.close();
+    }
+  });
+
   it("prints its version and help, and refuses bad flags with a non-zero exit", async () => {
     const version = await runCli(["--version"]);
     expect(version.code).toBe(0);

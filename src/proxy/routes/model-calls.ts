@@ -9,7 +9,7 @@ import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import type { Identity } from "../identity.js";
 import type { LimitCounters } from "../limits/types.js";
 import type { ProxyMetrics } from "../metrics.js";
-import { checkModelCallBody } from "../request-checks.js";
+import { checkModelCallBody, takeClientCredentials } from "../request-checks.js";
 import { routeContextFromHeaders, routeHeaders } from "../route-headers.js";
 import type { FinishedRequest, SpendTracker } from "../spend-tracker.js";
 import { SseWriter } from "../sse-writer.js";
@@ -137,11 +137,9 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
         if (!reply.raw.writableEnded) controller.abort(new Error("the client closed the connection"));
       });
       const routeStartedAt = performance.now();
-      const outcome = await options.router.route(
-        operation,
-        callRequest,
-        routeContextFromHeaders(request, controller.signal),
-      );
+      const context = routeContextFromHeaders(request, controller.signal);
+      if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
+      const outcome = await options.router.route(operation, callRequest, context);
       const upstreamMs = performance.now() - routeStartedAt;
       const headers = (meta: RouteMeta) => routeHeaders(callId, meta, startedAt, upstreamMs);
       const finished = (fields: {
