@@ -45,7 +45,6 @@ export const litellmParamsSchema = z
     output_cost_per_token: numberSchema.optional(),
     cache_read_input_token_cost: numberSchema.optional(),
     region_name: z.string().optional(),
-    configurable_clientside_auth_params: stringListSchema.optional(),
     cooldown_time: secondsSchema.optional(),
   })
   .catchall(z.unknown());

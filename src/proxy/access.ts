@@ -1,5 +1,6 @@
 import { AuthenticationError, BudgetExceededError } from "../errors/index.js";
 import { type LimitFields, nextResetAfter, parseDuration } from "../store/index.js";
+import type { Identity } from "./identity.js";
 import type { VirtualIdentity } from "./identity-cache.js";
 import type { LimitScope } from "./limits/types.js";
 
@@ -81,6 +82,17 @@ export function rollBudgetPeriods(identity: VirtualIdentity, nowMs: number): voi
   rollBudgetPeriod(identity.key, nowMs);
   if (identity.user !== undefined) rollBudgetPeriod(identity.user, nowMs);
   if (identity.team !== undefined) rollBudgetPeriod(identity.team, nowMs);
+}
+
+/** Whether a caller may use a model: always for the master key and an open proxy. */
+export function canUseModel(identity: Identity, model: string): boolean {
+  if (identity.kind !== "virtual") return true;
+  try {
+    checkModelAccess(identity, model);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Spend in the current budget period: 0 once `budget_reset_at` has passed. */

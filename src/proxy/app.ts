@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { LlmgateConfig } from "../config/index.js";
 import { createAuthGuards } from "./hooks/auth.js";
+import { assignCallId } from "./hooks/call-id.js";
 import { createErrorHandler, handleNotFound } from "./hooks/errors.js";
 import type { IdentityCache } from "./identity-cache.js";
 import type { LimitCounters } from "./limits/types.js";
@@ -51,6 +52,8 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   // Declared with a primitive (fastify refuses shared objects); the auth guards set it on every
   // route that reads it.
   app.decorateRequest("identity" as never, null as never);
+  app.decorateRequest("callId", "");
+  app.decorateRequest("callStartedAt", 0);
   app.setErrorHandler(createErrorHandler(bodyLimitBytes));
   app.setNotFoundHandler(handleNotFound);
 
@@ -65,6 +68,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
     return dependencies.metrics.registry.metrics();
   });
   app.register(async (scope) => {
+    scope.addHook("onRequest", assignCallId);
     scope.addHook("onRequest", guards.anyKey);
     registerModelCallRoutes(scope, {
       router,
@@ -78,6 +82,11 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
     registerModelRoutes(scope, router);
   });
   registerModelInfoRoutes(app, router, guards);
-  if (dependencies.management !== undefined) registerManagementRoutes(app, dependencies.management, guards);
+  if (dependencies.management !== undefined) {
+    // `/key/info` lets a virtual key read itself; without a master key there are no virtual keys.
+    const hasMasterKey = (config.general_settings.master_key ?? "") !== "";
+    const anyKey = hasMasterKey ? guards.anyKey : guards.masterOnly;
+    registerManagementRoutes(app, dependencies.management, { adminOnly: guards.masterOnly, anyKey });
+  }
   return app;
 }

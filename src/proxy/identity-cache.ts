@@ -28,6 +28,7 @@ export class IdentityCache {
   private readonly users = new Map<string, { record: UserRecord | undefined; expiresAt: number }>();
   private readonly teams = new Map<string, { record: TeamRecord | undefined; expiresAt: number }>();
   private negativeEntries = 0;
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
   /**
    * Spend this proxy counted but has not written yet (`key:<hash>`, `user:<id>`, `team:<id>` ->
    * USD): a record read again from the store gets it added, so a cache reload before the spend
@@ -98,6 +99,7 @@ export class IdentityCache {
           };
     const previous = this.entries.get(tokenHash);
     if (identity === undefined) {
+      if (this.negativeEntries >= MAX_NEGATIVE_ENTRIES) this.forgetExpiredUnknownKeys();
       if (this.negativeEntries >= MAX_NEGATIVE_ENTRIES) return undefined;
       if (previous === undefined || previous.identity !== undefined) this.negativeEntries++;
     } else if (previous !== undefined && previous.identity === undefined) {
@@ -118,6 +120,20 @@ export class IdentityCache {
     const record = await load(id);
     cache.set(id, { record, expiresAt: now + this.ttlMs });
     return record;
+  }
+
+  /** Makes room among the remembered unknown keys: those whose time is up go. */
+  private forgetExpiredUnknownKeys(): void {
+    const now = this.clock();
+    // At most one sweep a TTL: a flood of bad keys must not make every request walk the map.
+    if (now - this.lastSweepAt < this.ttlMs) return;
+    this.lastSweepAt = now;
+    for (const [tokenHash, entry] of this.entries) {
+      if (entry.identity === undefined && entry.expiresAt <= now) {
+        this.entries.delete(tokenHash);
+        this.negativeEntries--;
+      }
+    }
   }
 
   invalidateKey(tokenHash: string): void {

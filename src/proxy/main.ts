@@ -1,9 +1,8 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { DeploymentConfig, LlmgateConfig } from "../config/index.js";
 import { Router } from "../router/index.js";
 import {
-  type BudgetResetResult,
   createSqlStores,
   type Database,
   openDatabase,
@@ -42,6 +41,30 @@ const DEFAULT_BATCH_WRITE_SECONDS = 10;
 const DEFAULT_BUDGET_RESET_SECONDS = 60;
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 30_000;
 
+type LogFields = Record<string, unknown>;
+
+/**
+ * The app's logger, for dependencies made before the app: what they report before it exists
+ * (a Redis or database error during start-up) goes to stderr.
+ */
+function createLateLogger() {
+  let target: FastifyBaseLogger | undefined;
+  const write =
+    (level: "error" | "warn" | "info") =>
+    (fields: LogFields, message: string): void => {
+      if (target !== undefined) target[level](fields, message);
+      else process.stderr.write(`llmgate: ${level}: ${message} ${String(fields.err ?? "")}\n`);
+    };
+  return {
+    bind: (logger: FastifyBaseLogger) => {
+      target = logger;
+    },
+    error: write("error"),
+    warn: write("warn"),
+    info: write("info"),
+  };
+}
+
 /** `litellm_settings.drop_params` applies to every deployment that does not say otherwise. */
 function withGlobalDefaults(config: LlmgateConfig): DeploymentConfig[] {
   const dropParams = config.litellm_settings.drop_params;
@@ -68,8 +91,12 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
     },
     { env },
   );
+  const log = createLateLogger();
   const redisTarget = redisUrlOf(config.router_settings, env);
-  const redis: Redis | undefined = redisTarget === undefined ? undefined : connectRedis(redisTarget);
+  const redis: Redis | undefined =
+    redisTarget === undefined
+      ? undefined
+      : connectRedis(redisTarget, (error) => log.warn({ err: error }, "Redis connection error"));
   const limits: LimitCounters =
     redis === undefined
       ? new MemoryLimitCounters()
@@ -79,8 +106,8 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
           () => redis.status === "ready",
           {
             onDegraded: (error) =>
-              app.log.error({ err: error }, "Redis unreachable: rate limits are held by this proxy alone"),
-            onRecovered: () => app.log.info("Redis is back: rate limits are shared again"),
+              log.error({ err: error }, "Redis unreachable: rate limits are held by this proxy alone"),
+            onRecovered: () => log.info({}, "Redis is back: rate limits are shared again"),
           },
         );
   const metrics = new ProxyMetrics();
@@ -90,50 +117,44 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
     databaseUrl ?? (options.configDir === undefined ? ":memory:" : undefined),
     {
       configDir: options.configDir ?? process.cwd(),
-      onConnectionError: (error) => app.log.error({ err: error }, "database connection error"),
+      onConnectionError: (error) => log.error({ err: error }, "database connection error"),
     },
   );
   const stores = createSqlStores(database);
-  /**
-   * Budgets whose period ended are reset before spend is added (else the next run of the reset job
-   * would wipe the new period's spend written meanwhile); caches are told after the rows are in.
-   */
-  let invalidateReset: (reset: BudgetResetResult) => void = () => {};
-  const resetDueBudgets = async () => {
-    const reset = await resetExpiredBudgets(database.db, new Date());
-    return () => invalidateReset(reset);
-  };
-  const writeSpend = async (rows: SpendLogEntry[]) => {
-    const announce = await resetDueBudgets();
-    await stores.spend.insertBatch(rows);
-    identities.spendWritten(rows);
-    announce();
-  };
-  const queue = new SpendQueue<SpendLogEntry>({
-    write: writeSpend,
-    flushIntervalMs: (settings.proxy_batch_write_at ?? DEFAULT_BATCH_WRITE_SECONDS) * 1000,
-    onWriteError: (error, failures) =>
-      app.log.error({ err: error, failures }, "spend-log write failed; rows stay queued and are retried"),
-  });
-  metrics.watchSpendQueue(queue);
   const identities = new IdentityCache(
     stores,
     (settings.user_api_key_cache_ttl ?? DEFAULT_CACHE_TTL_SECONDS) * 1000,
     Date.now,
     (error) =>
-      app.log.warn(
-        { err: error },
-        "key lookup failed; a key seen before is served from its last known state",
-      ),
+      log.warn({ err: error }, "key lookup failed; a key seen before is served from its last known state"),
   );
   const invalidation = new CacheInvalidation(identities, redis, (error) =>
-    app.log.error({ err: error }, "cache invalidation through Redis failed"),
+    log.error({ err: error }, "cache invalidation through Redis failed"),
   );
-  invalidateReset = (reset) => {
-    for (const tokenHash of reset.keys) invalidation.invalidate(`key:${tokenHash}`);
-    for (const userId of reset.users) invalidation.invalidate(`user:${userId}`);
-    for (const teamId of reset.teams) invalidation.invalidate(`team:${teamId}`);
+  /**
+   * Budgets whose period ended are reset before spend is added (else the next run of the reset job
+   * would wipe the new period's spend written meanwhile); caches are told once the rows are in.
+   */
+  const resetDueBudgets = async () => {
+    const reset = await resetExpiredBudgets(database.db, new Date());
+    return () => {
+      for (const tokenHash of reset.keys) invalidation.invalidate(`key:${tokenHash}`);
+      for (const userId of reset.users) invalidation.invalidate(`user:${userId}`);
+      for (const teamId of reset.teams) invalidation.invalidate(`team:${teamId}`);
+    };
   };
+  const queue = new SpendQueue<SpendLogEntry>({
+    write: async (rows) => {
+      const announce = await resetDueBudgets();
+      await stores.spend.insertBatch(rows);
+      identities.spendWritten(rows);
+      announce();
+    },
+    flushIntervalMs: (settings.proxy_batch_write_at ?? DEFAULT_BATCH_WRITE_SECONDS) * 1000,
+    onWriteError: (error, failures) =>
+      log.error({ err: error, failures }, "spend-log write failed; rows stay queued and are retried"),
+  });
+  metrics.watchSpendQueue(queue);
   const spend = new SpendTracker(queue, identities, limits, metrics);
 
   const app = createApp({
@@ -157,6 +178,7 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
     forcedModel: options.forcedModel,
     logLevel: options.logLevel,
   });
+  log.bind(app.log);
 
   const budgetTimer = setInterval(
     () => {

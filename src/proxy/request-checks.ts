@@ -8,8 +8,11 @@ const CLIENT_CREDENTIAL_FIELDS = [
   "api_key",
   "organization",
   "extra_headers",
+  "extra_body",
   "custom_llm_provider",
 ] as const;
+/** A client may ask for retries, but never more than this many (one request must not retry for days). */
+export const MAX_CLIENT_RETRIES = 10;
 /** Routing fields a client may not set; dropped silently (the router owns retries). */
 const DROPPED_FIELDS = ["max_retries", "signal"] as const;
 
@@ -83,6 +86,7 @@ export function checkModelCallBody<K extends Operation>(
     }
   }
   for (const field of DROPPED_FIELDS) delete body[field];
+  if (typeof body.num_retries === "number") body.num_retries = Math.min(body.num_retries, MAX_CLIENT_RETRIES);
   return body as OperationTypes[K]["request"];
 }
 

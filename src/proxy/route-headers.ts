@@ -1,4 +1,6 @@
 import type { FastifyRequest } from "fastify";
+import { DEFAULT_TIMEOUT_SECONDS } from "../sdk/call.js";
+import { MAX_CLIENT_RETRIES } from "./request-checks.js";
 import type { RouteContext, RouteMeta } from "./types.js";
 
 /** `x-llmgate-*` response headers: which group and deployment answered, and what it took. */
@@ -15,13 +17,22 @@ export function routeHeaders(
     "x-llmgate-overhead-duration-ms": Math.max(0, durationMs - upstreamMs).toFixed(3),
   };
   if (meta === undefined) return headers;
-  if (meta.modelGroup !== undefined) headers["x-llmgate-model-group"] = meta.modelGroup;
-  if (meta.deploymentId !== undefined) headers["x-llmgate-model-id"] = meta.deploymentId;
+  if (meta.modelGroup !== undefined) headers["x-llmgate-model-group"] = headerSafe(meta.modelGroup);
+  if (meta.deploymentId !== undefined) headers["x-llmgate-model-id"] = headerSafe(meta.deploymentId);
   headers["x-llmgate-attempted-retries"] = String(meta.attemptedRetries);
   headers["x-llmgate-attempted-fallbacks"] = String(meta.attemptedFallbacks);
   headers["x-llmgate-max-retries"] = String(meta.maxRetries);
-  if (meta.timeout !== undefined) headers["x-llmgate-timeout"] = String(meta.timeout);
+  headers["x-llmgate-timeout"] = String(meta.timeout ?? DEFAULT_TIMEOUT_SECONDS);
   return headers;
+}
+
+/** Header values are Latin-1 without control characters: anything else (a client's model name) is %-encoded. */
+function headerSafe(value: string): string {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e) return encodeURIComponent(value);
+  }
+  return value;
 }
 
 /** A header's number (ours, else LiteLLM's spelling); undefined when absent or not a valid count. */
@@ -46,6 +57,6 @@ export function routeContextFromHeaders(request: FastifyRequest, signal: AbortSi
   const streamTimeout = secondsHeader(request, "stream-timeout");
   if (streamTimeout !== undefined) context.streamTimeout = streamTimeout;
   const numRetries = numberHeader(request, "num-retries");
-  if (numRetries !== undefined) context.numRetries = Math.floor(numRetries);
+  if (numRetries !== undefined) context.numRetries = Math.min(Math.floor(numRetries), MAX_CLIENT_RETRIES);
   return context;
 }

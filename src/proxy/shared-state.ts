@@ -20,9 +20,16 @@ export function redisUrlOf(
   return env.REDIS_URL === undefined || env.REDIS_URL === "" ? undefined : env.REDIS_URL;
 }
 
-export function connectRedis(target: NonNullable<ReturnType<typeof redisUrlOf>>): Redis {
+export function connectRedis(
+  target: NonNullable<ReturnType<typeof redisUrlOf>>,
+  onError: (error: unknown) => void,
+): Redis {
   const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
-  return typeof target === "string" ? new Redis(target, options) : new Redis({ ...target, ...options });
+  const redis =
+    typeof target === "string" ? new Redis(target, options) : new Redis({ ...target, ...options });
+  // ioredis reconnects by itself; an outage is logged once per error, never thrown at the process.
+  redis.on("error", onError);
+  return redis;
 }
 
 export type InvalidationMessage = `key:${string}` | `user:${string}` | `team:${string}`;

@@ -8,11 +8,16 @@ const SECRET_FIELD = /key|secret|password|credential|authorization|(^|_)token$/i
 /** Fields dropped whole: headers often carry an Authorization header. */
 const HIDDEN_FIELDS: ReadonlySet<string> = new Set(["extra_headers"]);
 
-/** A copy without any field that may hold a secret. */
+function isPlainObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A copy without any field, at any depth, that may hold a secret. */
 export function withoutSecrets(source: object | undefined): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source ?? {})) {
-    if (value !== undefined && !HIDDEN_FIELDS.has(key) && !SECRET_FIELD.test(key)) copy[key] = value;
+    if (value === undefined || HIDDEN_FIELDS.has(key) || SECRET_FIELD.test(key)) continue;
+    copy[key] = isPlainObject(value) ? withoutSecrets(value) : value;
   }
   return copy;
 }

@@ -26,7 +26,8 @@ export interface CallContext {
   httpClient?: HttpClient;
 }
 
-const DEFAULT_TIMEOUT_SECONDS = 600;
+/** Seconds per attempt when neither the call nor the config sets a timeout. */
+export const DEFAULT_TIMEOUT_SECONDS = 600;
 const DEFAULT_MAX_RETRIES = 2;
 /** Error bodies larger than this are cut: an upstream's error page is not worth megabytes. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -97,7 +98,9 @@ async function attempt<K extends Operation>(
   client: HttpClient,
 ): Promise<CallResult<K>> {
   const { target, provider } = prepared;
-  const where = { provider: target.providerId, model: target.model, url: prepared.url.href };
+  // Messages reach clients: name the endpoint without any userinfo or query an api_base may carry.
+  const publicUrl = prepared.url.origin + prepared.url.pathname;
+  const where = { provider: target.providerId, model: target.model, url: publicUrl };
   const userSignal = options.signal ?? undefined;
   if (userSignal?.aborted === true) throw abortReason(userSignal);
   const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
@@ -118,7 +121,7 @@ async function attempt<K extends Operation>(
     if (LlmgateError.is(error)) return error;
     if (hasTimedOut) {
       return new Timeout({
-        message: `${target.providerId}/${target.model} did not answer within ${firstByteSeconds}s (${prepared.url.href})`,
+        message: `${target.providerId}/${target.model} did not answer within ${firstByteSeconds}s (${publicUrl})`,
         provider: target.providerId,
         model: target.model,
       });

@@ -31,8 +31,10 @@ const MASTER: Identity = { kind: "master" };
 export interface AuthGuards {
   /** Any valid key: the master key or a usable virtual key. Sets `request.identity`. */
   anyKey: (request: FastifyRequest) => Promise<void>;
-  /** The master key only; a virtual key gets 403. */
+  /** The master key only (or anyone when the proxy is open); a virtual key gets 403. */
   adminOnly: (request: FastifyRequest) => Promise<void>;
+  /** The master key only; without one configured, nobody (the management API needs a master key). */
+  masterOnly: (request: FastifyRequest) => Promise<void>;
 }
 
 /**
@@ -74,5 +76,14 @@ export function createAuthGuards(
       throw new PermissionDeniedError({ message: "this route needs the master key", code: "admin_only" });
     }
   }
-  return { anyKey, adminOnly };
+  async function masterOnly(request: FastifyRequest): Promise<void> {
+    if (expected === undefined) {
+      throw new PermissionDeniedError({
+        message: "the management API needs a master key: set general_settings.master_key",
+        code: "no_master_key",
+      });
+    }
+    await adminOnly(request);
+  }
+  return { anyKey, adminOnly, masterOnly };
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import "./call-id.js";
 import {
   BadRequestError,
   InternalServerError,
@@ -62,6 +63,9 @@ export function createErrorHandler(bodyLimitBytes: number) {
   return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const mapped = toLlmgateError(error, bodyLimitBytes);
     if (mapped.status >= 500 && !LlmgateError.is(error)) request.log.error({ err: error }, "unhandled error");
+    if (request.callId !== "" && !reply.hasHeader("x-llmgate-response-duration-ms")) {
+      reply.header("x-llmgate-response-duration-ms", (performance.now() - request.callStartedAt).toFixed(3));
+    }
     reply.code(mapped.status).headers(errorHeaders(mapped)).send(mapped.toBody());
   };
 }

@@ -68,12 +68,25 @@ function limitArgument(limit: number | undefined): number {
   return limit === undefined ? -1 : limit;
 }
 
+/** The scripts as ioredis defines them on the connection: (number of keys, ...keys, ...arguments). */
+interface ScriptCommands {
+  llmgateAcquireLimits(...keysThenArguments: (string | number)[]): Promise<unknown>;
+  llmgateReleaseLimits(...keysThenArguments: (string | number)[]): Promise<unknown>;
+}
+
 /** Counters in Redis, shared by every proxy that points at it. */
 export class RedisLimitCounters implements LimitCounters {
+  private readonly scripts: ScriptCommands;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = "llmgate:limits",
-  ) {}
+  ) {
+    // Sent once, then run by its SHA (EVALSHA; ioredis loads it again after a Redis restart).
+    redis.defineCommand("llmgateAcquireLimits", { lua: ACQUIRE_SCRIPT });
+    redis.defineCommand("llmgateReleaseLimits", { lua: RELEASE_SCRIPT });
+    this.scripts = redis as unknown as ScriptCommands;
+  }
 
   private keysOf(scope: LimitScope, window: number): [string, string, string] {
     const base = `${this.prefix}:${scope.id}`;
@@ -88,8 +101,7 @@ export class RedisLimitCounters implements LimitCounters {
       limitArgument(scope.tpmLimit),
       limitArgument(scope.maxParallelRequests),
     ]);
-    const reply = (await this.redis.eval(
-      ACQUIRE_SCRIPT,
+    const reply = (await this.scripts.llmgateAcquireLimits(
       keys.length,
       ...keys,
       WINDOW_TTL_SECONDS,
@@ -130,7 +142,7 @@ export class RedisLimitCounters implements LimitCounters {
   async release(scopes: readonly LimitScope[]): Promise<void> {
     if (scopes.length === 0) return;
     const keys = scopes.map((scope) => `${this.prefix}:${scope.id}:inflight`);
-    await this.redis.eval(RELEASE_SCRIPT, keys.length, ...keys);
+    await this.scripts.llmgateReleaseLimits(keys.length, ...keys);
   }
 
   async addTokens(scopes: readonly LimitScope[], tokens: number, nowMs: number): Promise<void> {

@@ -1,9 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BadRequestError, type LlmgateError } from "../../errors/index.js";
 import type { StreamOptions, Usage } from "../../openai/types.js";
-import type { Operation, OperationTypes } from "../../providers/types.js";
+import type { Operation } from "../../providers/types.js";
+import type { Deployment } from "../../router/index.js";
 import type { ChunkStream } from "../../sdk/types.js";
+import type { PriceOverrides } from "../../spend/index.js";
+import { canUseModel } from "../access.js";
 import { type Admission, admit } from "../admission.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import type { Identity } from "../identity.js";
@@ -11,7 +13,7 @@ import type { LimitCounters } from "../limits/types.js";
 import type { ProxyMetrics } from "../metrics.js";
 import { checkModelCallBody, takeClientCredentials } from "../request-checks.js";
 import { routeContextFromHeaders, routeHeaders } from "../route-headers.js";
-import type { FinishedRequest, SpendTracker } from "../spend-tracker.js";
+import type { SpendTracker } from "../spend-tracker.js";
 import { SseWriter } from "../sse-writer.js";
 import { relayStream } from "../stream-relay.js";
 import type { ProxyRouter, RouteMeta } from "../types.js";
@@ -67,67 +69,72 @@ function estimatedUsage(promptCharacters: number, completionCharacters: number):
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
-/** A request refused before routing (bad input, model not allowed, budget, rate limit): a failure row. */
-function refusedRequest(
-  requestId: string,
-  operation: Operation,
-  identity: Identity,
-  body: Record<string, unknown> | null,
-  error: LlmgateError,
-  startedAt: number,
-): FinishedRequest {
-  const model =
-    body !== null && typeof body === "object" && typeof body.model === "string" ? body.model : undefined;
-  return {
-    requestId,
-    responseId: undefined,
-    operation,
-    route: ROUTE_NAMES[operation],
-    identity,
-    modelGroup: model,
-    model: undefined,
-    deploymentId: undefined,
-    prices: undefined,
-    usage: undefined,
-    status: error.status,
-    errorCode: error.code ?? undefined,
-    startedAt,
-    endedAt: Date.now(),
-  };
+/** A virtual key's own `fallbacks` may only name groups it may use. */
+function allowedFallbacks(identity: Identity, body: Record<string, unknown>): void {
+  if (identity.kind !== "virtual" || !Array.isArray(body.fallbacks)) return;
+  body.fallbacks = body.fallbacks.filter(
+    (name: unknown) => typeof name === "string" && canUseModel(identity, name),
+  );
+}
+
+function pricesOf(deployment: Deployment | undefined): PriceOverrides | undefined {
+  if (deployment === undefined) return undefined;
+  const prices: PriceOverrides = {};
+  if (deployment.inputCost !== undefined) prices.input_cost_per_token = deployment.inputCost;
+  if (deployment.outputCost !== undefined) prices.output_cost_per_token = deployment.outputCost;
+  return prices;
+}
+
+interface Outcome {
+  status: number;
+  errorCode?: string | undefined;
+  usage?: Usage | undefined;
+  responseId?: string | undefined;
+  model?: string | undefined;
 }
 
 function createHandler<K extends Operation>(operation: K, options: ModelCallOptions) {
   const routeName = ROUTE_NAMES[operation];
   return async function handleModelCall(request: FastifyRequest, reply: FastifyReply) {
-    const startedAt = performance.now();
+    const { callId, callStartedAt: startedAt } = request;
     const startedAtMs = Date.now();
-    const callId = randomUUID();
-    reply.header("x-llmgate-call-id", callId);
+    const identity = request.identity;
     const pathModel = (request.params as { model?: string }).model;
     const body = request.body as Record<string, unknown> | null;
     if (body !== null && typeof body === "object" && pathModel !== undefined && body.model === undefined) {
       body.model = pathModel;
     }
-    const identity = request.identity;
-    let admission: Admission;
-    let callRequest: OperationTypes[K]["request"];
-    try {
-      callRequest = checkModelCallBody(operation, body, options.allowClientCredentials);
-      admission = await admit(identity, callRequest.model, options.limits, options.metrics, startedAtMs);
-    } catch (error) {
-      const mapped = toLlmgateError(error, options.bodyLimitBytes);
-      options.spend.record(refusedRequest(callId, operation, identity, body, mapped, startedAtMs));
-      reply.headers(routeHeaders(callId, undefined, startedAt, 0));
-      throw mapped;
-    }
-    reply.headers(admission.headers);
-    let isStreaming = false;
     let isRecorded = false;
+    const record = (outcome: Outcome, meta: RouteMeta | undefined): number => {
+      isRecorded = true;
+      const deploymentId = meta?.deploymentId;
+      return options.spend.record({
+        requestId: callId,
+        responseId: outcome.responseId,
+        operation,
+        route: routeName,
+        identity,
+        modelGroup: meta?.modelGroup ?? (typeof body?.model === "string" ? body.model : undefined),
+        model: outcome.model,
+        deploymentId,
+        prices: pricesOf(deploymentId === undefined ? undefined : options.router.deployment(deploymentId)),
+        usage: outcome.usage,
+        status: outcome.status,
+        errorCode: outcome.errorCode,
+        startedAt: startedAtMs,
+        endedAt: Date.now(),
+      });
+    };
+    let admission: Admission | undefined;
     try {
+      const callRequest = checkModelCallBody(operation, body, options.allowClientCredentials);
+      admission = await admit(identity, callRequest.model, options.limits, options.metrics, startedAtMs);
+      reply.headers(admission.headers);
       if (options.forcedModel !== undefined) callRequest.model = options.forcedModel;
       else if (!options.router.hasModel(admission.model))
         throw unknownModelError(admission.model, options.router);
       else callRequest.model = admission.model;
+      allowedFallbacks(identity, callRequest);
       const hideUsageChunk =
         operation !== "embeddings" &&
         requestStreamUsage(callRequest as { stream?: unknown; stream_options?: StreamOptions | null });
@@ -136,100 +143,69 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) controller.abort(new Error("the client closed the connection"));
       });
-      const routeStartedAt = performance.now();
       const context = routeContextFromHeaders(request, controller.signal);
       if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
+      const routeStartedAt = performance.now();
       const outcome = await options.router.route(operation, callRequest, context);
-      const upstreamMs = performance.now() - routeStartedAt;
-      const headers = (meta: RouteMeta) => routeHeaders(callId, meta, startedAt, upstreamMs);
-      const finished = (fields: {
-        status: number;
-        errorCode?: string | undefined;
-        usage?: Usage | undefined;
-        responseId?: string | undefined;
-        model?: string | undefined;
-      }) => {
-        const deployment =
-          outcome.meta.deploymentId === undefined
-            ? undefined
-            : options.router.deployment(outcome.meta.deploymentId);
-        isRecorded = true;
-        return options.spend.record({
-          requestId: callId,
-          responseId: fields.responseId,
-          operation,
-          route: routeName,
-          identity,
-          modelGroup: outcome.meta.modelGroup,
-          model: fields.model,
-          deploymentId: outcome.meta.deploymentId,
-          prices:
-            deployment === undefined
-              ? undefined
-              : {
-                  ...(deployment.inputCost === undefined
-                    ? {}
-                    : { input_cost_per_token: deployment.inputCost }),
-                  ...(deployment.outputCost === undefined
-                    ? {}
-                    : { output_cost_per_token: deployment.outputCost }),
-                },
-          usage: fields.usage,
-          status: fields.status,
-          errorCode: fields.errorCode,
-          startedAt: startedAtMs,
-          endedAt: Date.now(),
-        });
-      };
+      const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
       if (!outcome.ok) {
         const error: LlmgateError = outcome.error;
-        finished({ status: error.status, errorCode: error.code ?? undefined });
+        record({ status: error.status, errorCode: error.code ?? undefined }, outcome.meta);
         return reply
           .code(error.status)
-          .headers({ ...headers(outcome.meta), ...errorHeaders(error) })
+          .headers({ ...headers, ...errorHeaders(error) })
           .send(error.toBody());
       }
       const result = outcome.result;
       if (result.kind === "response") {
         const data = result.data as { id?: string; usage?: Usage };
-        const cost = finished({ status: 200, usage: data.usage, responseId: data.id, model: result.model });
-        const spendHeaders: Record<string, string> = { "x-llmgate-response-cost": String(cost) };
-        if (identity.kind === "virtual") spendHeaders["x-llmgate-key-spend"] = String(identity.key.spend);
-        reply.headers({ ...headers(outcome.meta), ...spendHeaders });
+        const cost = record(
+          { status: 200, usage: data.usage, responseId: data.id, model: result.model },
+          outcome.meta,
+        );
+        headers["x-llmgate-response-cost"] = String(cost);
+        if (identity.kind === "virtual") headers["x-llmgate-key-spend"] = String(identity.key.spend);
+        reply.headers(headers);
         // Parsed once (for usage), never serialized again: the upstream's bytes go out as they came.
         if (result.rawBody !== undefined)
           return reply.type("application/json; charset=utf-8").send(result.rawBody);
         return reply.send(result.data);
       }
-      isStreaming = true;
       reply.hijack();
       const writer = new SseWriter(reply.raw);
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) result.stream.abort(new Error("the client closed the connection"));
       });
-      writer.start({ ...admission.headers, ...headers(outcome.meta) });
+      try {
+        writer.start({ ...admission.headers, ...headers });
+      } catch (error) {
+        result.stream.abort(error);
+        reply.raw.destroy();
+        throw error;
+      }
       const relayed = await relayStream(result.stream as ChunkStream<unknown>, writer, request, {
         hideUsageChunk,
         bodyLimitBytes: options.bodyLimitBytes,
       });
-      admission.release();
-      finished({
-        status: relayed.status,
-        errorCode: relayed.errorCode,
-        usage:
-          relayed.usage ?? estimatedUsage(JSON.stringify(callRequest).length, relayed.completionCharacters),
-        responseId: relayed.responseId,
-        model: result.model,
-      });
+      record(
+        {
+          status: relayed.status,
+          errorCode: relayed.errorCode,
+          usage:
+            relayed.usage ?? estimatedUsage(JSON.stringify(callRequest).length, relayed.completionCharacters),
+          responseId: relayed.responseId,
+          model: result.model,
+        },
+        outcome.meta,
+      );
     } catch (error) {
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
-      if (!isRecorded) {
-        options.spend.record(refusedRequest(callId, operation, identity, body, mapped, startedAtMs));
-        if (!reply.sent) reply.headers(routeHeaders(callId, undefined, startedAt, 0));
-      }
+      if (!isRecorded) record({ status: mapped.status, errorCode: mapped.code ?? undefined }, undefined);
+      if (!reply.sent) reply.headers(routeHeaders(callId, undefined, startedAt, 0));
       throw mapped;
     } finally {
-      if (!isStreaming) admission.release();
+      // After the response, streamed or not: the request's parallel slot is free again.
+      admission?.release();
     }
   };
 }

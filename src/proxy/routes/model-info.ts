@@ -1,5 +1,6 @@
-import type { FastifyInstance, onRequestHookHandler } from "fastify";
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { DeploymentInfo, HealthReport, ModelGroupInfo } from "../../router/index.js";
+import { canUseModel } from "../access.js";
 
 export interface ModelInfoSource {
   deploymentsInfo(): Promise<DeploymentInfo[]>;
@@ -18,12 +19,17 @@ export function registerModelInfoRoutes(
   guards: { anyKey: onRequestHookHandler; adminOnly: onRequestHookHandler },
 ): void {
   const auth = [guards.anyKey];
-  const deploymentsHandler = async () => ({ data: await router.deploymentsInfo() });
-  for (const path of ["/model/info", "/v1/model/info"])
-    app.get(path, { onRequest: auth }, deploymentsHandler);
-  const groupsHandler = async () => ({ data: router.modelGroupInfo() });
-  for (const path of ["/model_group/info", "/v1/model_group/info"])
-    app.get(path, { onRequest: auth }, groupsHandler);
+  const deploymentsHandler = async (request: FastifyRequest) => ({
+    data: (await router.deploymentsInfo()).filter((info) => canUseModel(request.identity, info.model_name)),
+  });
+  const groupsHandler = async (request: FastifyRequest) => ({
+    data: router.modelGroupInfo().filter((info) => canUseModel(request.identity, info.model_group)),
+  });
   // Costs a request to every deployment: the master key only.
-  app.get("/health", { onRequest: [guards.adminOnly] }, async () => router.healthCheck());
+  const healthHandler = async () => router.healthCheck();
+  for (const prefix of ["", "/v1"]) {
+    app.get(`${prefix}/model/info`, { onRequest: auth }, deploymentsHandler);
+    app.get(`${prefix}/model_group/info`, { onRequest: auth }, groupsHandler);
+    app.get(`${prefix}/health`, { onRequest: [guards.adminOnly] }, healthHandler);
+  }
 }

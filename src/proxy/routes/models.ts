@@ -1,21 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Model } from "../../openai/types.js";
-import { checkModelAccess } from "../access.js";
+import { canUseModel } from "../access.js";
 import type { Identity } from "../identity.js";
 import type { ProxyRouter } from "../types.js";
 
 /** The model names a caller may use: all of them, or those its key (and team) allow. */
 function visibleModels(router: ProxyRouter, identity: Identity): string[] {
-  const names = router.modelNames().filter((name) => !name.includes("*"));
-  if (identity.kind !== "virtual") return names;
-  return names.filter((name) => {
-    try {
-      checkModelAccess(identity, name);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return router.modelNames().filter((name) => !name.includes("*") && canUseModel(identity, name));
 }
 
 /**

@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** This request's id: the `x-llmgate-call-id` header and its spend-log `request_id`. */
+    callId: string;
+    /** `performance.now()` when the request arrived. */
+    callStartedAt: number;
+  }
+}
+
+/**
+ * The first hook of the model routes: every answer, refusals by auth or body parsing included,
+ * carries the call id (and, through the error handler, its duration).
+ */
+export async function assignCallId(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  request.callStartedAt = performance.now();
+  request.callId = randomUUID();
+  reply.header("x-llmgate-call-id", request.callId);
+}
