@@ -79,6 +79,9 @@ general_settings:
       expect((await post({ api_base: other.baseUrl, api_key: "sk-client" })).status).toBe(200);
       expect(other.requests[0]?.headers.authorization).toBe("Bearer sk-client");
       expect(upstream.requests).toHaveLength(1);
+      // Without a master key the proxy is open, but its management API is not.
+      const generate = await fetch(`${proxy.url}/key/generate`, { method: "POST", body: "{}" });
+      expect(generate.status).toBe(403);
     } finally {
       await proxy.stop();
       await other.close();

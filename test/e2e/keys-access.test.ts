@@ -61,6 +61,33 @@ describe("model access", () => {
     expect(all.data.map((model) => model.id).sort()).toEqual(["mini", "other", "priced"]);
   });
 
+  it("shows a key only its models on /model/info and /model_group/info", async () => {
+    const { key } = await gate.newKey({ models: ["mini"] });
+    const info = await gate.api("GET", "/model/info", undefined, key);
+    expect((info.body as { data: { model_name: string }[] }).data.map((entry) => entry.model_name)).toEqual([
+      "mini",
+    ]);
+    const groups = await gate.api("GET", "/model_group/info", undefined, key);
+    expect(
+      (groups.body as { data: { model_group: string }[] }).data.map((entry) => entry.model_group),
+    ).toEqual(["mini"]);
+    const all = await gate.api("GET", "/model/info");
+    expect((all.body as { data: unknown[] }).data).toHaveLength(3);
+  });
+
+  it("drops fallbacks a key may not use from its request", async () => {
+    const { key } = await gate.newKey({ models: ["priced"] });
+    upstream.script({ kind: "error", status: 503 });
+    const answer = await gate.api(
+      "POST",
+      "/v1/chat/completions",
+      chatBody("priced", "x", { fallbacks: ["other"] }),
+      key,
+    );
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get("x-llmgate-attempted-fallbacks")).toBe("0");
+  });
+
   it("refuses an unknown key and a request without a key", async () => {
     expect((await apiErrorOf(chat("sk-not-a-key"))).status).toBe(401);
     const anonymous = await gate.api("POST", "/v1/chat/completions", chatBody("priced"), null);

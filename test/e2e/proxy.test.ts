@@ -50,6 +50,11 @@ model_list:
       api_base: ${upstreamBase}
       api_key: sk-upstream
       max_retries: 1
+  - model_name: "wild/*"
+    litellm_params:
+      model: "openai/*"
+      api_base: ${upstreamBase}
+      api_key: sk-upstream
   - model_name: unreachable
     litellm_params:
       model: openai/x
@@ -105,6 +110,12 @@ describe("chat completions through the proxy", () => {
     const received = upstream.requests[0];
     expect(received?.path).toBe("/v1/chat/completions");
     expect(received?.headers.authorization).toBe("Bearer sk-upstream-from-env");
+    const raw = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "h" }] }),
+    );
+    expect(raw.headers.get("x-llmgate-timeout")).toBe("600");
+    expect(raw.headers.get("x-llmgate-model-group")).toBe("my-model");
     expect(upstreamBody().model).toBe("upstream-model");
   });
 
@@ -172,6 +183,19 @@ describe("chat completions through the proxy", () => {
     ]);
   });
 
+  it("serves any name of a wildcard group, non-ASCII names included, streamed or not", async () => {
+    for (const stream of [false, true]) {
+      const response = await post(
+        "/v1/chat/completions",
+        JSON.stringify({ model: "wild/模型", messages: [{ role: "user", content: "w" }], stream }),
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-llmgate-model-group")).toBe(encodeURIComponent("wild/模型"));
+      expect(await response.text()).toContain(stream ? "data: [DONE]" : "echo: w");
+    }
+    expect(upstreamBody().model).toBe("模型");
+  });
+
   it("serves the Azure-style and engines paths with the model from the path", async () => {
     for (const path of [
       "/openai/deployments/my-model/chat/completions",
@@ -228,6 +252,8 @@ describe("authentication", () => {
     ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     const none = await fetch(`${proxy.url}/v1/chat/completions`, { method: "POST", body: "{}" });
     expect(none.status).toBe(401);
+    expect(none.headers.get("x-llmgate-call-id")).toBeTruthy();
+    expect(none.headers.get("x-llmgate-response-duration-ms")).toBeTruthy();
     const body = (await none.json()) as { error: { message: string; type: string } };
     expect(body.error.type).toBe("authentication_error");
     expect(upstream.requests).toHaveLength(0);
@@ -245,8 +271,8 @@ describe("authentication", () => {
     }
   });
 
-  it("refuses api_base and api_key in the body", async () => {
-    for (const field of ["api_base", "api_key", "base_url"]) {
+  it("refuses api_base, api_key and other redirections in the body", async () => {
+    for (const field of ["api_base", "api_key", "base_url", "organization", "extra_headers", "extra_body"]) {
       const response = await post(
         "/v1/chat/completions",
         JSON.stringify({
@@ -265,6 +291,7 @@ describe("bad input", () => {
   it("answers malformed JSON, a missing model or messages, and an unknown model with 400, and keeps serving", async () => {
     const malformed = await post("/v1/chat/completions", "{not json");
     expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("x-llmgate-call-id")).toBeTruthy();
     const missingModel = await post("/v1/chat/completions", JSON.stringify({ messages: [] }));
     expect(missingModel.status).toBe(400);
     const missingMessages = await post("/v1/chat/completions", JSON.stringify({ model: "my-model" }));
