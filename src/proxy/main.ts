@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
-import type { DeploymentConfig, LlmgateConfig } from "../config/index.js";
+import { type DeploymentConfig, type LlmgateConfig, parseConfig } from "../config/index.js";
 import { Router } from "../router/index.js";
 import {
   createSqlStores,
@@ -19,6 +19,15 @@ import type { LimitCounters } from "./limits/types.js";
 import { ProxyMetrics } from "./metrics.js";
 import { CacheInvalidation, connectRedis, redisUrlOf } from "./shared-state.js";
 import { SpendTracker } from "./spend-tracker.js";
+
+/** A config as an embedding app writes it: the YAML file's shape, sections optional. */
+export interface ConfigInput {
+  model_list: readonly unknown[];
+  litellm_settings?: Record<string, unknown>;
+  router_settings?: Record<string, unknown>;
+  general_settings?: Record<string, unknown>;
+  environment_variables?: Record<string, string>;
+}
 
 export interface ProxyOptions {
   /** Quick mode (`--model`): every request goes to this model. */
@@ -80,8 +89,14 @@ function withGlobalDefaults(config: LlmgateConfig): DeploymentConfig[] {
  * Builds the dependencies from a validated config (router, database, caches, counters, queue) and
  * assembles the server, not yet listening.
  */
-export async function createProxy(config: LlmgateConfig, options: ProxyOptions = {}): Promise<Proxy> {
+export async function createProxy(
+  source: LlmgateConfig | ConfigInput,
+  options: ProxyOptions = {},
+): Promise<Proxy> {
   const env = options.env ?? process.env;
+  // An object from an embedding app is checked like a config file (paths named, defaults filled).
+  const parsed = parseConfig(JSON.stringify(source), { source: "createProxy(config)", env });
+  const config = parsed.config;
   const settings = config.general_settings;
   const router = new Router(
     {
@@ -179,6 +194,7 @@ export async function createProxy(config: LlmgateConfig, options: ProxyOptions =
     logLevel: options.logLevel,
   });
   log.bind(app.log);
+  for (const warning of parsed.warnings) app.log.warn(warning);
 
   const budgetTimer = setInterval(
     () => {
