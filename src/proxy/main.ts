@@ -38,7 +38,7 @@ export interface ProxyOptions {
   configDir?: string;
 }
 
-export interface Proxy {
+export interface ProxyServer {
   app: FastifyInstance;
   listen(port: number, host: string): Promise<string>;
   /** Stops accepting, finishes open requests, writes queued spend, closes connections. */
@@ -92,7 +92,7 @@ function withGlobalDefaults(config: LlmgateConfig): DeploymentConfig[] {
 export async function createProxy(
   source: LlmgateConfig | ConfigInput,
   options: ProxyOptions = {},
-): Promise<Proxy> {
+): Promise<ProxyServer> {
   const env = options.env ?? process.env;
   // An object from an embedding app is checked like a config file (paths named, defaults filled).
   const parsed = parseConfig(JSON.stringify(source), { source: "createProxy(config)", env });

@@ -1,11 +1,11 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/index.js";
-import { createProxy, type Proxy } from "../../src/proxy/index.js";
+import { createProxy, type ProxyServer } from "../../src/proxy/index.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
 
 let upstream: FakeUpstream;
-let proxy: Proxy;
+let proxy: ProxyServer;
 let url: string;
 
 beforeAll(async () => {
