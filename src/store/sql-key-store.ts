@@ -125,15 +125,7 @@ export class SqlKeyStore implements KeyStore {
   async update(tokenHash: string, changes: KeyChanges): Promise<KeyRecord | undefined> {
     const now = this.#clock.now();
     const columns = { ...toKeyColumns(changes, now), updated_at: now.toISOString() };
-    const row = await rethrowConflict("keys", "a key with this alias exists", () =>
-      this.#db
-        .updateTable("keys")
-        .set(columns)
-        .where("token_hash", "=", tokenHash)
-        .returningAll()
-        .executeTakeFirst(),
-    );
-    return row === undefined ? undefined : toKeyRecord(row);
+    return this.#updateRow(tokenHash, columns, "a key with this alias exists");
   }
 
   async replaceHash(
@@ -146,7 +138,12 @@ export class SqlKeyStore implements KeyStore {
       key_name: newKeyName,
       updated_at: this.#clock.now().toISOString(),
     };
-    const row = await rethrowConflict("keys", "a key with this hash exists", () =>
+    return this.#updateRow(tokenHash, columns, "a key with this hash exists");
+  }
+
+  /** Sets columns of one key; a unique-column clash becomes a StoreConflictError with `conflict`. */
+  async #updateRow(tokenHash: string, columns: KeyColumns, conflict: string): Promise<KeyRecord | undefined> {
+    const row = await rethrowConflict("keys", conflict, () =>
       this.#db
         .updateTable("keys")
         .set(columns)

@@ -8,22 +8,20 @@ import {
   NotFoundError,
   textCompletion,
 } from "../../src/index.js";
-import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
+import type { FakeUpstream } from "../fakes/upstream.js";
 import { assertMatchesOpenAISchema } from "../spec/openai-schemas.js";
-import { chatChunkText, collect, forbiddenClient, redirectingClient, rejectionOf } from "./sdk-helpers.js";
+import {
+  chatChunkText,
+  collect,
+  forbiddenClient,
+  redirectingClient,
+  rejectionOf,
+  useFakeUpstream,
+} from "./sdk-helpers.js";
 
 let upstream: FakeUpstream;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-
-afterAll(async () => {
-  await upstream.close();
-});
-
-beforeEach(() => {
-  upstream.clear();
+useFakeUpstream((started) => {
+  upstream = started;
 });
 
 const messages = [{ role: "user" as const, content: "Hey, how's it going?" }];

@@ -17,20 +17,11 @@ import {
   UnprocessableEntityError,
 } from "../../src/index.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
-import { collect, rejectionOf } from "./sdk-helpers.js";
+import { collect, rejectionOf, useFakeUpstream } from "./sdk-helpers.js";
 
 let upstream: FakeUpstream;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-
-afterAll(async () => {
-  await upstream.close();
-});
-
-beforeEach(() => {
-  upstream.clear();
+useFakeUpstream((started) => {
+  upstream = started;
 });
 
 const noEnv = { env: {} };

@@ -1,6 +1,8 @@
 /** Small helpers for the SDK's end-to-end tests (the SDK called in-process against a fake upstream). */
+
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createHttpClient, type HttpClient } from "../../src/index.js";
-import type { FakeUpstream } from "../fakes/upstream.js";
+import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
 
 /** Reads a stream to the end. */
 export async function collect<Chunk>(stream: AsyncIterable<Chunk>): Promise<Chunk[]> {
@@ -65,4 +67,20 @@ export function chatChunkText(
       if (typeof choice.delta.content === "string") text += choice.delta.content;
   }
   return text;
+}
+
+/** A fake upstream for one test file: started before its tests, cleared before each, closed after. */
+export function useFakeUpstream(receive: (upstream: FakeUpstream) => void): void {
+  let started: FakeUpstream | undefined;
+  beforeAll(async () => {
+    const upstream = await startFakeUpstream();
+    started = upstream;
+    receive(upstream);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    started?.clear();
+  });
 }

@@ -7,22 +7,13 @@ import {
   Timeout,
   textCompletion,
 } from "../../src/index.js";
-import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
+import type { FakeUpstream } from "../fakes/upstream.js";
 import { assertMatchesOpenAISchema } from "../spec/openai-schemas.js";
-import { chatChunkText, collect, rejectionOf } from "./sdk-helpers.js";
+import { chatChunkText, collect, rejectionOf, useFakeUpstream } from "./sdk-helpers.js";
 
 let upstream: FakeUpstream;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-
-afterAll(async () => {
-  await upstream.close();
-});
-
-beforeEach(() => {
-  upstream.clear();
+useFakeUpstream((started) => {
+  upstream = started;
 });
 
 const noEnv = { env: {} };
