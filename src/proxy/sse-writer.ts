@@ -1,19 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { LlmgateError } from "../errors/index.js";
-import { encodeSseData, encodeSseEvent, SSE_DONE } from "../http/sse/index.js";
+import { encodeSseEvent, SSE_DONE } from "../http/sse/index.js";
 
 /**
- * Writes SSE to a raw response, waiting for `drain` so a slow client cannot make us buffer. Writes
- * made in one tick (the chunks of one upstream read) leave in one syscall: the socket is corked on
- * the first write and uncorked on the next tick, so nothing waits longer than that.
+ * Writes SSE to a raw response, waiting for `drain` so a slow client cannot make us buffer. The
+ * relay writes the events of one upstream read at once: one syscall for all of them.
  */
 export class SseWriter {
-  private isCorked = false;
-  private readonly uncork = () => {
-    this.isCorked = false;
-    this.response.uncork();
-  };
-
   constructor(private readonly response: ServerResponse) {}
 
   get isOpen(): boolean {
@@ -31,17 +24,10 @@ export class SseWriter {
     });
   }
 
-  private cork(): void {
-    if (this.isCorked) return;
-    this.isCorked = true;
-    this.response.cork();
-    process.nextTick(this.uncork);
-  }
-
-  async write(json: string): Promise<void> {
+  /** Writes encoded SSE events; resolves once the socket can take more. */
+  async write(events: string): Promise<void> {
     if (!this.isOpen) return;
-    this.cork();
-    if (this.response.write(encodeSseData(json))) return;
+    if (this.response.write(events)) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         this.response.off("drain", done);

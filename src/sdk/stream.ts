@@ -1,7 +1,8 @@
 import { InternalServerError, LlmgateError } from "../errors/index.js";
 import { SseDecoder, type SseEvent } from "../http/sse/index.js";
 import type { StreamTransformer } from "../providers/types.js";
-import { type ChunkStream, RAW_JSON } from "./types.js";
+import { flattenBatches } from "./chunk-batches.js";
+import { CHUNK_BATCHES, type ChunkStream, RAW_JSON } from "./types.js";
 
 export interface UpstreamStreamSource<Chunk> {
   body: AsyncIterable<Uint8Array | string>;
@@ -28,45 +29,54 @@ function parseEvent(event: SseEvent): Record<string, unknown> {
 }
 
 /**
- * Upstream SSE bytes -> OpenAI chunks, read once. Leaving the loop early, or abort(), aborts the
- * upstream request; events after `[DONE]` are ignored.
+ * Upstream SSE bytes -> OpenAI chunks, read once, in batches (one per upstream read) or one by one.
+ * Leaving the loop early, or abort(), aborts the upstream request; events after `[DONE]` are ignored.
  */
 export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Chunk>): ChunkStream<Chunk> {
-  let isConsumed = false;
+  let batches: AsyncIterator<Chunk[], undefined> | undefined;
   let isStarted = false;
-  /** One event's chunks; a chunk that is the event itself keeps its text, so a relay need not serialize it again. */
-  function chunksOf(event: SseEvent): Chunk[] {
+  /** Adds one event's chunks; a chunk that is the event itself keeps its text, so a relay need not serialize it again. */
+  function addChunksOf(event: SseEvent, batch: Chunk[]): void {
     const payload = parseEvent(event);
     if (payload.error !== undefined && payload.error !== null) throw source.mapErrorEvent(payload);
     const chunks = source.transformer.push(payload);
     if (chunks.length === 1 && chunks[0] === payload && !event.data.includes("\n")) {
       Object.defineProperty(payload, RAW_JSON, { value: event.data, enumerable: false });
     }
-    return chunks;
+    for (const chunk of chunks) batch.push(chunk);
   }
-  async function* iterate(): AsyncGenerator<Chunk> {
+  /** The chunks of some events, up to `[DONE]`; chunks before a failing event are yielded first. */
+  async function* batchOf(events: SseEvent[]): AsyncGenerator<Chunk[], boolean> {
+    const batch: Chunk[] = [];
+    let isDone = false;
+    let failure: { error: unknown } | undefined;
+    try {
+      for (const event of events) {
+        if (event.data === "[DONE]") {
+          isDone = true;
+          break;
+        }
+        addChunksOf(event, batch);
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    if (batch.length > 0) yield batch;
+    if (failure !== undefined) throw failure.error;
+    return isDone;
+  }
+  async function* iterate(): AsyncGenerator<Chunk[], undefined> {
     isStarted = true;
     const decoder = new SseDecoder();
     let isDone = false;
     let isComplete = false;
     try {
       for await (const bytes of source.body) {
-        if (isDone) continue;
-        for (const event of decoder.push(bytes)) {
-          if (event.data === "[DONE]") {
-            isDone = true;
-            break;
-          }
-          yield* chunksOf(event);
-        }
+        if (!isDone) isDone = yield* batchOf(decoder.push(bytes));
       }
-      if (!isDone) {
-        for (const event of decoder.flush()) {
-          if (event.data === "[DONE]") break;
-          yield* chunksOf(event);
-        }
-      }
-      for (const chunk of source.transformer.flush()) yield chunk;
+      if (!isDone) yield* batchOf(decoder.flush());
+      const rest = source.transformer.flush();
+      if (rest.length > 0) yield rest;
       isComplete = true;
     } catch (error) {
       if (LlmgateError.is(error)) throw error;
@@ -76,33 +86,33 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
       source.onEnd();
     }
   }
+  function open(): AsyncIterator<Chunk[], undefined> {
+    if (batches !== undefined)
+      throw new Error("this stream has already been read; a stream can be read once");
+    const generator = iterate();
+    const finishUnstarted = () => {
+      // A generator returned before its first next() never runs its finally: abort here instead.
+      if (isStarted) return;
+      isStarted = true;
+      source.abort();
+      source.onEnd();
+    };
+    batches = {
+      next: () => generator.next(),
+      return: () => {
+        finishUnstarted();
+        return generator.return(undefined);
+      },
+      throw: (error?: unknown) => {
+        finishUnstarted();
+        return generator.throw(error);
+      },
+    };
+    return batches;
+  }
   return {
-    [Symbol.asyncIterator]() {
-      if (isConsumed) throw new Error("this stream has already been read; a stream can be read once");
-      isConsumed = true;
-      const generator = iterate();
-      const finishUnstarted = () => {
-        // A generator returned before its first next() never runs its finally: abort here instead.
-        if (isStarted) return;
-        isStarted = true;
-        source.abort();
-        source.onEnd();
-      };
-      return {
-        next: () => generator.next(),
-        return: (value?: unknown) => {
-          finishUnstarted();
-          return generator.return(value);
-        },
-        throw: (error?: unknown) => {
-          finishUnstarted();
-          return generator.throw(error);
-        },
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-      };
-    },
+    [Symbol.asyncIterator]: () => flattenBatches(open()),
+    [CHUNK_BATCHES]: open,
     abort(reason) {
       source.abort(reason);
     },

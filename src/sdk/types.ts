@@ -52,9 +52,17 @@ export type UpstreamHeaders = Record<string, string>;
  */
 export const RAW_JSON: unique symbol = Symbol("llmgate.rawJson");
 
+/**
+ * On a chunk stream: its chunks grouped as they arrived, one array per upstream read (never empty).
+ * A relay reading these pays one async step and one socket write per read instead of per chunk.
+ * Reading them consumes the stream, as iterating it does.
+ */
+export const CHUNK_BATCHES: unique symbol = Symbol("llmgate.chunkBatches");
+
 /** A stream of chunks, read once. Breaking out of a `for await` (or `abort()`) aborts the upstream. */
 export interface ChunkStream<Chunk> extends AsyncIterable<Chunk> {
   abort(reason?: unknown): void;
+  [CHUNK_BATCHES]?(): AsyncIterator<Chunk[], undefined>;
 }
 
 export type CallResult<K extends Operation> =
