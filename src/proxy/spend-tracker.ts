@@ -53,11 +53,7 @@ export class SpendTracker {
     const cost =
       usage === undefined || request.model === undefined
         ? 0
-        : completionCost({
-            model: request.model,
-            usage,
-            ...(request.prices === undefined ? {} : { prices: request.prices }),
-          });
+        : completionCost({ model: request.model, usage, prices: request.prices });
     const group = request.modelGroup ?? "";
     this.metrics.requests.inc({ route: request.route, model_group: group, status: String(request.status) });
     this.metrics.duration.observe(

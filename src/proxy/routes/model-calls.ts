@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BadRequestError, type LlmgateError } from "../../errors/index.js";
+import { LightAbortController } from "../../http/light-abort.js";
 import type { StreamOptions, Usage } from "../../openai/types.js";
 import type { Operation } from "../../providers/types.js";
 import type { Deployment } from "../../router/index.js";
@@ -139,7 +140,7 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
         operation !== "embeddings" &&
         requestStreamUsage(callRequest as { stream?: unknown; stream_options?: StreamOptions | null });
 
-      const controller = new AbortController();
+      const controller = new LightAbortController();
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) controller.abort(new Error("the client closed the connection"));
       });
