@@ -2,6 +2,13 @@ import type { ServerResponse } from "node:http";
 import type { LlmgateError } from "../errors/index.js";
 import { encodeSseEvent, SSE_DONE } from "../http/sse/index.js";
 
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
 /**
  * Writes SSE to a raw response, waiting for `drain` so a slow client cannot make us buffer. The
  * relay writes the events of one upstream read at once: one syscall for all of them.
@@ -15,13 +22,7 @@ export class SseWriter {
 
   /** The status line and headers go out with the first chunk. */
   start(headers: Record<string, string>): void {
-    this.response.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-      ...headers,
-    });
+    this.response.writeHead(200, Object.assign({}, SSE_HEADERS, headers));
   }
 
   /** Writes encoded SSE events; resolves once the socket can take more. */
@@ -45,7 +46,8 @@ export class SseWriter {
     this.response.end(encodeSseEvent(JSON.stringify(error.toBody()), "error"));
   }
 
-  finish(): void {
-    if (this.isOpen) this.response.end(SSE_DONE);
+  /** The stream's last events, if any, and `[DONE]`, in one write. */
+  finish(events: string): void {
+    if (this.isOpen) this.response.end(events + SSE_DONE);
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { encodeSseData } from "../http/sse/index.js";
 import type { Usage } from "../openai/types.js";
 import { chunkBatches } from "../sdk/chunk-batches.js";
-import { type ChunkStream, RAW_JSON } from "../sdk/types.js";
+import { type ChunkStream, LAST_BATCH, RAW_JSON } from "../sdk/types.js";
 import { toLlmgateError } from "./hooks/errors.js";
 import type { SseWriter } from "./sse-writer.js";
 
@@ -66,23 +66,33 @@ export async function relayStream(
     errorCode: undefined,
   };
   const batches = chunkBatches(stream);
+  // Set once the client has the whole stream: what the upstream sends after `[DONE]` is only read.
+  let isEnded = false;
   try {
     for await (const batch of { [Symbol.asyncIterator]: () => batches }) {
+      if (isEnded) continue;
       if (!writer.isOpen) break;
       let events = "";
       for (const chunk of batch) {
         const json = relayedJson(chunk as ChunkFields, result, options.hideUsageChunk);
         if (json !== undefined) events += encodeSseData(json);
       }
-      if (events !== "") await writer.write(events);
+      // The last batch and the `[DONE]` leave in one write.
+      if ((batch as { [LAST_BATCH]?: true })[LAST_BATCH] === true) {
+        isEnded = true;
+        writer.finish(events);
+      } else if (events !== "") await writer.write(events);
     }
+    if (isEnded) return result;
     if (!writer.isOpen) {
       result.status = 499;
       result.errorCode = "client_closed_request";
       return result;
     }
-    writer.finish();
+    writer.finish("");
   } catch (error) {
+    // After `[DONE]` reached the client, a failure reading the upstream's last bytes changes nothing.
+    if (isEnded) return result;
     const mapped = toLlmgateError(error, options.bodyLimitBytes);
     result.status = writer.isOpen ? mapped.status : 499;
     result.errorCode = writer.isOpen ? (mapped.code ?? undefined) : "client_closed_request";

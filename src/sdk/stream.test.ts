@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InternalServerError, LlmgateError, RateLimitError } from "../errors/index.js";
+import { chunkBatches } from "./chunk-batches.js";
 import { createUpstreamChunkStream, type UpstreamStreamSource } from "./stream.js";
+import { LAST_BATCH } from "./types.js";
 
 interface Recorder {
   aborts: unknown[];
@@ -132,5 +134,69 @@ describe("createUpstreamChunkStream", () => {
     const recorder: Recorder = { aborts: [], ends: 0 };
     createUpstreamChunkStream(source(pieces([]), recorder)).abort("why");
     expect(recorder.aborts).toEqual(["why"]);
+  });
+
+  describe("in batches", () => {
+    async function readBatches<Chunk>(stream: Parameters<typeof chunkBatches<Chunk>>[0]) {
+      const batches: { chunks: Chunk[]; isLast: boolean }[] = [];
+      const iterator = chunkBatches(stream);
+      for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
+        batches.push({
+          chunks: [...next.value],
+          isLast: (next.value as { [LAST_BATCH]?: true })[LAST_BATCH] === true,
+        });
+      }
+      return batches;
+    }
+
+    it("gives one batch per upstream read, skips reads without a whole event, and marks the [DONE] batch last with the transformer's rest", async () => {
+      const recorder: Recorder = { aborts: [], ends: 0 };
+      const body = pieces([
+        'data: {"n":1}\n\ndata: {"n":2}\n\ndata: {"n"',
+        ":3}\n\n",
+        'data: {"n":4}\n\ndata: [DONE]\n\n',
+        "\n",
+      ]);
+      const batches = await readBatches(createUpstreamChunkStream(source(body, recorder)));
+      expect(batches).toEqual([
+        { chunks: [{ n: 1 }, { n: 2 }], isLast: false },
+        { chunks: [{ n: 3 }], isLast: false },
+        { chunks: [{ n: 4 }, { flushed: true }], isLast: true },
+      ]);
+      // The body was read to its end after [DONE] (so the connection can be reused), not aborted.
+      expect(recorder).toEqual({ aborts: [], ends: 1 });
+    });
+
+    it("marks the batch at the end of a body without [DONE] last", async () => {
+      const recorder: Recorder = { aborts: [], ends: 0 };
+      const batches = await readBatches(
+        createUpstreamChunkStream(source(pieces(['data: {"n":1}\n\n', 'data: {"n":2}']), recorder)),
+      );
+      expect(batches).toEqual([
+        { chunks: [{ n: 1 }], isLast: false },
+        { chunks: [{ n: 2 }, { flushed: true }], isLast: true },
+      ]);
+    });
+
+    it("gives the chunks before an error event in a batch of their own, not marked last, then throws", async () => {
+      const recorder: Recorder = { aborts: [], ends: 0 };
+      const iterator = chunkBatches(
+        createUpstreamChunkStream(
+          source(pieces(['data: {"n":1}\n\ndata: {"error":{"message":"slow down"}}\n\n']), recorder),
+        ),
+      );
+      const first = await iterator.next();
+      expect(first.value).toEqual([{ n: 1 }]);
+      expect((first.value as { [LAST_BATCH]?: true })[LAST_BATCH]).toBeUndefined();
+      await expect(iterator.next()).rejects.toBeInstanceOf(RateLimitError);
+      expect(recorder.aborts).toHaveLength(1);
+    });
+
+    it("share the stream's one reading with the chunk iterator", async () => {
+      const recorder: Recorder = { aborts: [], ends: 0 };
+      const stream = createUpstreamChunkStream(source(pieces(['data: {"n":1}\n\n']), recorder));
+      chunkBatches(stream);
+      expect(() => stream[Symbol.asyncIterator]()).toThrow(/read once/);
+    });
   });
 });

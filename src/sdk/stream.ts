@@ -2,7 +2,7 @@ import { InternalServerError, LlmgateError } from "../errors/index.js";
 import { SseDecoder, type SseEvent } from "../http/sse/index.js";
 import type { StreamTransformer } from "../providers/types.js";
 import { flattenBatches } from "./chunk-batches.js";
-import { CHUNK_BATCHES, type ChunkStream, RAW_JSON } from "./types.js";
+import { CHUNK_BATCHES, type ChunkStream, LAST_BATCH, RAW_JSON } from "./types.js";
 
 export interface UpstreamStreamSource<Chunk> {
   body: AsyncIterable<Uint8Array | string>;
@@ -45,18 +45,28 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
     }
     for (const chunk of chunks) batch.push(chunk);
   }
-  /** The chunks of some events, up to `[DONE]`; chunks before a failing event are yielded first. */
-  async function* batchOf(events: SseEvent[]): AsyncGenerator<Chunk[], boolean> {
-    const batch: Chunk[] = [];
+  /** Adds the chunks of some events to `batch`, up to `[DONE]`; returns whether `[DONE]` came. */
+  function addEvents(events: SseEvent[], batch: Chunk[]): boolean {
+    for (const event of events) {
+      if (event.data === "[DONE]") return true;
+      addChunksOf(event, batch);
+    }
+    return false;
+  }
+  /**
+   * The chunks of one upstream read. The batch that ends the stream (`[DONE]`, or the end of the
+   * body) also carries what the transformer held back, and is marked LAST_BATCH. Chunks before a
+   * failing event are yielded before the failure.
+   */
+  async function* batchOf(events: SseEvent[], isBodyEnd: boolean): AsyncGenerator<Chunk[], boolean> {
+    const batch: Chunk[] & { [LAST_BATCH]?: true } = [];
     let isDone = false;
     let failure: { error: unknown } | undefined;
     try {
-      for (const event of events) {
-        if (event.data === "[DONE]") {
-          isDone = true;
-          break;
-        }
-        addChunksOf(event, batch);
+      isDone = addEvents(events, batch);
+      if (isDone || isBodyEnd) {
+        for (const chunk of source.transformer.flush()) batch.push(chunk);
+        batch[LAST_BATCH] = true;
       }
     } catch (error) {
       failure = { error };
@@ -71,12 +81,11 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
     let isDone = false;
     let isComplete = false;
     try {
+      // After `[DONE]` the body is still read to its end, so that undici can reuse the connection.
       for await (const bytes of source.body) {
-        if (!isDone) isDone = yield* batchOf(decoder.push(bytes));
+        if (!isDone) isDone = yield* batchOf(decoder.push(bytes), false);
       }
-      if (!isDone) yield* batchOf(decoder.flush());
-      const rest = source.transformer.flush();
-      if (rest.length > 0) yield rest;
+      if (!isDone) yield* batchOf(decoder.flush(), true);
       isComplete = true;
     } catch (error) {
       if (LlmgateError.is(error)) throw error;

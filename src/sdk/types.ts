@@ -59,6 +59,12 @@ export const RAW_JSON: unique symbol = Symbol("llmgate.rawJson");
  */
 export const CHUNK_BATCHES: unique symbol = Symbol("llmgate.chunkBatches");
 
+/**
+ * Set (true) on the batch after which a stream has no more chunks (the upstream sent `[DONE]`), so
+ * a relay can send it together with its own end. The stream may still read the upstream's last bytes.
+ */
+export const LAST_BATCH: unique symbol = Symbol("llmgate.lastBatch");
+
 /** A stream of chunks, read once. Breaking out of a `for await` (or `abort()`) aborts the upstream. */
 export interface ChunkStream<Chunk> extends AsyncIterable<Chunk> {
   abort(reason?: unknown): void;

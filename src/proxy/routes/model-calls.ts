@@ -59,7 +59,7 @@ function unknownModelError(model: string, router: ProxyRouter): BadRequestError 
 function requestStreamUsage(body: { stream?: unknown; stream_options?: StreamOptions | null }): boolean {
   if (body.stream !== true) return false;
   if (body.stream_options?.include_usage === true) return false;
-  body.stream_options = { ...(body.stream_options ?? {}), include_usage: true };
+  body.stream_options = Object.assign({}, body.stream_options, { include_usage: true });
   return true;
 }
 
@@ -178,7 +178,7 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
         if (!reply.raw.writableEnded) result.stream.abort(new Error("the client closed the connection"));
       });
       try {
-        writer.start({ ...admission.headers, ...headers });
+        writer.start(Object.assign({}, admission.headers, headers));
       } catch (error) {
         result.stream.abort(error);
         reply.raw.destroy();

@@ -1,0 +1,107 @@
+import type { ServerResponse } from "node:http";
+import type { FastifyRequest } from "fastify";
+import { describe, expect, it } from "vitest";
+import { CHUNK_BATCHES, type ChunkStream, LAST_BATCH, RAW_JSON } from "../sdk/types.js";
+import { SseWriter } from "./sse-writer.js";
+import { relayStream } from "./stream-relay.js";
+
+/** A response that records each write; the socket always takes more. */
+function recordingResponse() {
+  const writes: string[] = [];
+  const response = {
+    destroyed: false,
+    writableEnded: false,
+    write(text: string) {
+      writes.push(text);
+      return true;
+    },
+    end(text: string) {
+      writes.push(`${text}<end>`);
+      response.writableEnded = true;
+    },
+  };
+  return { writes, response: response as unknown as ServerResponse };
+}
+
+type Batch = Record<string, unknown>[] & { [LAST_BATCH]?: true };
+
+function batchStream(batches: Batch[], afterLast?: Error): ChunkStream<unknown> & { reads: number } {
+  const stream = {
+    reads: 0,
+    abort() {},
+    [Symbol.asyncIterator]: () => {
+      throw new Error("the relay reads batches");
+    },
+    [CHUNK_BATCHES]: async function* () {
+      for (const batch of batches) {
+        stream.reads++;
+        yield batch;
+      }
+      stream.reads++;
+      if (afterLast !== undefined) throw afterLast;
+    },
+  };
+  return stream as unknown as ChunkStream<unknown> & { reads: number };
+}
+
+const request = { log: { warn() {} } } as unknown as FastifyRequest;
+const options = { hideUsageChunk: true, bodyLimitBytes: 1024 };
+
+function chunk(content: string): Record<string, unknown> {
+  const value: Record<string, unknown> = { id: "c1", choices: [{ delta: { content } }] };
+  Object.defineProperty(value, RAW_JSON, { value: `{"raw":"${content}"}`, enumerable: false });
+  return value;
+}
+
+describe("relayStream", () => {
+  it("writes each batch at once, and the last batch with [DONE] in the response's end", async () => {
+    const { writes, response } = recordingResponse();
+    const last: Batch = [
+      chunk("c"),
+      { id: "c1", choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } },
+    ];
+    last[LAST_BATCH] = true;
+    const stream = batchStream([[chunk("a"), chunk("b")], last]);
+    const result = await relayStream(stream, new SseWriter(response), request, options);
+    expect(writes).toEqual([
+      'data: {"raw":"a"}\n\ndata: {"raw":"b"}\n\n',
+      'data: {"raw":"c"}\n\ndata: [DONE]\n\n<end>',
+    ]);
+    // The usage chunk the client did not ask for is read, not sent; the upstream is read to its end.
+    expect(result).toMatchObject({ status: 200, responseId: "c1", completionCharacters: 3 });
+    expect(result.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2 });
+    expect(stream.reads).toBe(3);
+  });
+
+  it("ends with [DONE] on its own when no batch was marked last", async () => {
+    const { writes, response } = recordingResponse();
+    await relayStream(batchStream([[chunk("a")]]), new SseWriter(response), request, options);
+    expect(writes).toEqual(['data: {"raw":"a"}\n\n', "data: [DONE]\n\n<end>"]);
+  });
+
+  it("keeps a 200 when the upstream fails after the client had [DONE]", async () => {
+    const { writes, response } = recordingResponse();
+    const last: Batch = [chunk("a")];
+    last[LAST_BATCH] = true;
+    const result = await relayStream(
+      batchStream([last], new Error("reset after [DONE]")),
+      new SseWriter(response),
+      request,
+      options,
+    );
+    expect(result.status).toBe(200);
+    expect(writes).toEqual(['data: {"raw":"a"}\n\ndata: [DONE]\n\n<end>']);
+  });
+
+  it("sends an error event when the upstream fails before the end", async () => {
+    const { writes, response } = recordingResponse();
+    const result = await relayStream(
+      batchStream([[chunk("a")]], new Error("reset")),
+      new SseWriter(response),
+      request,
+      options,
+    );
+    expect(result.status).toBe(500);
+    expect(writes[1]).toMatch(/^event: error\ndata: \{"error":/);
+  });
+});
