@@ -45,8 +45,11 @@ export interface OperationDefinition<K extends Operation> {
   path: string;
   /** OpenAI request -> upstream body. The returned object is serialized as is. */
   toRequest(request: OperationTypes[K]["request"], settings: TransformSettings): Record<string, unknown>;
-  /** Upstream body (already JSON-parsed) -> OpenAI response. */
-  fromResponse(body: unknown): OperationTypes[K]["response"];
+  /**
+   * Upstream body (already JSON-parsed) -> OpenAI response. Absent when the upstream answers in
+   * OpenAI's shape already: its bytes can then be relayed as they came.
+   */
+  fromResponse?(body: unknown): OperationTypes[K]["response"];
   createStreamTransformer?(): StreamTransformer<OperationTypes[K]["chunk"]>;
 }
 

@@ -104,7 +104,8 @@ export async function createProxy(
       router_settings: config.router_settings,
       litellm_settings: config.litellm_settings,
     },
-    { env },
+    // The proxy relays the upstream's bytes and reads only id and usage: no need to parse it all.
+    { env, parseResponsesLazily: true },
   );
   const log = createLateLogger();
   const redisTarget = redisUrlOf(config.router_settings, env);

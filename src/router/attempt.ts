@@ -120,7 +120,10 @@ export async function runAttempt<K extends Operation>(
     return now;
   };
   try {
-    const pending = runtime.call(request.operation, params as CallParams<K>, { env: runtime.env });
+    const pending = runtime.call(request.operation, params as CallParams<K>, {
+      env: runtime.env,
+      parseLazily: runtime.parseLazily,
+    });
     watchedSignal?.addEventListener("abort", onOuterAbort, { once: true });
     if (abandoned !== undefined) {
       pending.then(
@@ -133,7 +136,7 @@ export async function runAttempt<K extends Operation>(
     }
     const result = await race(pending);
     if (result.kind === "response") {
-      runtime.latency.recordLatency(deployment.id, finish(result.data) - startedAt);
+      runtime.latency.recordLatency(deployment.id, finish(result.summary ?? result.data) - startedAt);
       return { ok: true, result };
     }
     const batches = chunkBatches(result.stream);

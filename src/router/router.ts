@@ -43,6 +43,11 @@ export interface RouterDependencies {
   state?: RouterState;
   env?: NodeJS.ProcessEnv;
   logger?: RouterLogger;
+  /**
+   * For a relay (the proxy) that sends responses on as the upstream wrote them: large bodies are
+   * parsed only if `data` is read (see CallContext.parseLazily). Default false.
+   */
+  parseResponsesLazily?: boolean;
 }
 
 type SdkParams<Request> = Request & RequestRoutingFields & { signal?: AbortSignal | null | undefined };
@@ -74,6 +79,7 @@ export class Router {
       random: dependencies.random ?? Math.random,
       sleep: dependencies.sleep ?? sdkSleep,
       env: dependencies.env,
+      parseLazily: dependencies.parseResponsesLazily === true,
       logger,
     };
   }

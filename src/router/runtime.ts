@@ -21,6 +21,8 @@ export interface RouterRuntime {
   readonly random: () => number;
   readonly sleep: (milliseconds: number, signal: AbortSignal | undefined) => Promise<void>;
   readonly env: NodeJS.ProcessEnv | undefined;
+  /** Passed to each call (CallContext.parseLazily). */
+  readonly parseLazily: boolean;
   readonly logger: RouterLogger;
 }
 

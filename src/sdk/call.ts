@@ -9,6 +9,7 @@ import type {
   ProviderDefinition,
   UpstreamTarget,
 } from "../providers/types.js";
+import { topLevelFields } from "./json-fields.js";
 import { mockResult } from "./mock.js";
 import { resolveModel } from "./resolve.js";
 import { MAX_RETRY_AFTER_SECONDS, retryDelayMs, sleep } from "./retry.js";
@@ -25,11 +26,22 @@ export interface CallContext {
   /** Read at call time; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   httpClient?: HttpClient;
+  /**
+   * For a relay that sends `rawBody` on and reads only `summary`: a large body is not parsed
+   * unless `data` is read. Its JSON is then checked for its outline only (see topLevelFields).
+   */
+  parseLazily?: boolean;
 }
 
 /** Seconds per attempt when neither the call nor the config sets a timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 const DEFAULT_MAX_RETRIES = 2;
+/**
+ * With CallContext.parseLazily, bodies from this size on are scanned for `id` and `usage` instead of
+ * parsed (an embeddings response costs ~60us to parse, ~2us to scan); below it JSON.parse is faster.
+ */
+const LAZY_PARSE_MIN_CHARS = 4096;
+const SUMMARY_FIELDS: ReadonlySet<string> = new Set(["id", "usage"]);
 /** Error bodies larger than this are cut: an upstream's error page is not worth megabytes. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -97,6 +109,7 @@ async function attempt<K extends Operation>(
   prepared: Prepared,
   options: CallOptions,
   client: HttpClient,
+  isParsedLazily: boolean,
 ): Promise<CallResult<K>> {
   const { target, provider } = prepared;
   // Messages reach clients: name the endpoint without any userinfo or query an api_base may carry.
@@ -150,27 +163,39 @@ async function attempt<K extends Operation>(
     if (transformer === undefined) {
       const text = await response.body.text();
       cleanup();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new InternalServerError({
-          message: `${target.providerId} answered ${response.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`,
-          provider: target.providerId,
-          model: target.model,
-          body: text,
-        });
-      }
-      const data = operation.fromResponse(body);
-      return {
+      type Response = OperationTypes[K]["response"];
+      const parse = () => parseBody(text, response.statusCode, target);
+      const result: CallResult<K> & { kind: "response" } = {
         kind: "response",
-        data,
-        // The upstream's own bytes say exactly what `data` says: a relay can send them as they came.
-        rawBody: data === body ? text : undefined,
+        data: undefined as unknown as Response,
+        rawBody: undefined,
+        summary: undefined,
         headers,
         providerId: target.providerId,
         model: target.model,
       };
+      if (operation.fromResponse !== undefined) {
+        result.data = operation.fromResponse(parse());
+        return result;
+      }
+      // The upstream's own bytes say exactly what `data` says: a relay can send them as they came.
+      result.rawBody = text;
+      result.summary =
+        isParsedLazily && text.length >= LAZY_PARSE_MIN_CHARS
+          ? topLevelFields(text, SUMMARY_FIELDS)
+          : undefined;
+      if (result.summary === undefined) {
+        result.data = parse() as Response;
+        return result;
+      }
+      let data: Response | undefined;
+      return Object.defineProperty(result, "data", {
+        get: () => {
+          data ??= parse() as Response;
+          return data;
+        },
+        enumerable: true,
+      });
     }
     clearTimeout(timer);
     const stream = createUpstreamChunkStream({
@@ -186,6 +211,19 @@ async function attempt<K extends Operation>(
   } catch (error) {
     cleanup();
     throw failure(error);
+  }
+}
+
+function parseBody(text: string, status: number, target: UpstreamTarget): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InternalServerError({
+      message: `${target.providerId} answered ${status} with a body that is not JSON: ${text.slice(0, 200)}`,
+      provider: target.providerId,
+      model: target.model,
+      body: text,
+    });
   }
 }
 
@@ -263,7 +301,7 @@ export async function call<K extends Operation>(
   const maxRetries = options.max_retries ?? DEFAULT_MAX_RETRIES;
   for (let attemptNumber = 0; ; attemptNumber++) {
     try {
-      return await attempt(operation, prepared, options, client);
+      return await attempt(operation, prepared, options, client, context.parseLazily === true);
     } catch (error) {
       const canRetry =
         LlmgateError.is(error) &&

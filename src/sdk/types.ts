@@ -71,12 +71,23 @@ export interface ChunkStream<Chunk> extends AsyncIterable<Chunk> {
   [CHUNK_BATCHES]?(): AsyncIterator<Chunk[], undefined>;
 }
 
+/** The top-level `id` and `usage` of a response, as the upstream sent them (not type-checked). */
+export interface ResponseSummary {
+  id?: unknown;
+  usage?: unknown;
+}
+
 export type CallResult<K extends Operation> =
   | {
       kind: "response";
       data: OperationTypes[K]["response"];
       /** The upstream's JSON text, when `data` is exactly that (no transform changed it). */
       rawBody?: string | undefined;
+      /**
+       * A large body parsed lazily (CallContext.parseLazily): its `id` and `usage`, read without
+       * parsing the rest; `data` is parsed on first read. Absent when `data` was parsed at once.
+       */
+      summary?: ResponseSummary | undefined;
       headers: UpstreamHeaders;
       providerId: string;
       model: string;

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
+import { embeddingsAnswer } from "../fakes/upstream-answers.js";
 import {
   at,
   chatBody,
@@ -145,6 +146,19 @@ describe("the cost of other calls", () => {
     expect((await rowOf(callIdOf(embedded.response.headers))).spend).toBeCloseTo(embeddingCost, 15);
     expect((await rowOf(callIdOf(completed.response.headers))).spend).toBeCloseTo(completionCost, 15);
     expect(await keySpend(key)).toBeCloseTo(embeddingCost + completionCost, 15);
+  });
+
+  it("a large embeddings answer (read for its usage, not parsed whole) is costed and relayed whole", async () => {
+    const { key } = await gate.newKey({});
+    const body = { model: "priced", input: "three little words", dimensions: 1536 };
+    const answer = await gate.api("POST", "/v1/embeddings", body, key);
+    expect(answer.status).toBe(200);
+    const upstreamBody = upstream.requests.at(-1)?.body as Record<string, unknown>;
+    expect(answer.body).toEqual(embeddingsAnswer(upstreamBody));
+    expect(JSON.stringify(answer.body).length).toBeGreaterThan(4096);
+    const cost = costOf({ prompt: 3, completion: 0 }, PRICED);
+    expect(Number(answer.headers.get("x-llmgate-response-cost"))).toBeCloseTo(cost, 15);
+    expect((await rowOf(callIdOf(answer.headers))).spend).toBeCloseTo(cost, 15);
   });
 });
 

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   BadRequestError,
   type ChatCompletion,
+  call,
   completion,
   embedding,
+  InternalServerError,
   NotFoundError,
   textCompletion,
 } from "../../src/index.js";
@@ -137,6 +139,41 @@ describe("embedding and textCompletion", () => {
     expect(response.data).toHaveLength(2);
     expect(lastRequest().path).toBe("/v1/embeddings");
     expect(lastBody()).toEqual({ model: "GPT-J", input: ["good morning", "hi"] });
+  });
+
+  it("parses a large body lazily when asked: id and usage at once, the rest only when read", async () => {
+    const params = {
+      model: "openai/e",
+      api_key: "k",
+      api_base: upstream.baseUrl,
+      input: "lazy me",
+      dimensions: 1536,
+    };
+    const lazy = await call("embeddings", params, { env: {}, parseLazily: true });
+    if (lazy.kind !== "response") throw new Error("expected a response");
+    expect(lazy.rawBody?.length).toBeGreaterThan(4096);
+    const parsed = JSON.parse(lazy.rawBody ?? "");
+    expect(lazy.summary).toEqual({ usage: parsed.usage });
+    expect(lazy.data).toEqual(parsed);
+    expect(lazy.data).toBe(lazy.data);
+    // Without the option, or for a small body, everything is parsed at once.
+    const eager = await call("embeddings", params, { env: {} });
+    expect(eager.kind === "response" && eager.summary).toBeUndefined();
+    const small = await call("embeddings", { ...params, dimensions: 4 }, { env: {}, parseLazily: true });
+    expect(small.kind === "response" && small.summary).toBeUndefined();
+  });
+
+  it("still refuses a large body that is not JSON when parsing lazily", async () => {
+    upstream.script({ kind: "json", body: `{"data": [${"1,".repeat(5000)}` });
+    const failure = await rejectionOf(
+      call(
+        "embeddings",
+        { model: "openai/e", api_key: "k", api_base: upstream.baseUrl, input: "x", max_retries: 0 },
+        { env: {}, parseLazily: true },
+      ),
+    );
+    expect(failure).toBeInstanceOf(InternalServerError);
+    expect((failure as Error).message).toMatch(/not JSON/);
   });
 
   it("passes embedding options (dimensions, encoding_format) through", async () => {

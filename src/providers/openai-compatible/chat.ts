@@ -1,4 +1,4 @@
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from "../../openai/types.js";
+import type { ChatCompletionChunk, ChatCompletionRequest } from "../../openai/types.js";
 import type { OperationDefinition, StreamTransformer, TransformSettings } from "../types.js";
 import { hasSystemMessage, mapSystemMessages } from "./system-messages.js";
 
@@ -21,6 +21,5 @@ export function createPassThroughTransformer<Chunk>(): StreamTransformer<Chunk> 
 export const openAICompatibleChat: OperationDefinition<"chat"> = {
   path: "/chat/completions",
   toRequest: toOpenAICompatibleChatRequest,
-  fromResponse: (body) => body as ChatCompletion,
   createStreamTransformer: () => createPassThroughTransformer<ChatCompletionChunk>(),
 };

@@ -1,16 +1,14 @@
-import type { Completion, EmbeddingResponse } from "../../openai/types.js";
+import type { Completion } from "../../openai/types.js";
 import type { OperationDefinition } from "../types.js";
 import { createPassThroughTransformer } from "./chat.js";
 
 export const openAICompatibleCompletions: OperationDefinition<"completions"> = {
   path: "/completions",
   toRequest: (request) => request,
-  fromResponse: (body) => body as Completion,
   createStreamTransformer: () => createPassThroughTransformer<Completion>(),
 };
 
 export const openAICompatibleEmbeddings: OperationDefinition<"embeddings"> = {
   path: "/embeddings",
   toRequest: (request) => request,
-  fromResponse: (body) => body as EmbeddingResponse,
 };

@@ -63,6 +63,13 @@ function requestStreamUsage(body: { stream?: unknown; stream_options?: StreamOpt
   return true;
 }
 
+/** A response's usage, when it has the token counts spend needs. */
+function usageOf(value: unknown): Usage | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const usage = value as Partial<Usage>;
+  return typeof usage.prompt_tokens === "number" ? (usage as Usage) : undefined;
+}
+
 /** ~4 characters a token: for streams whose upstream sent no usage. */
 function estimatedUsage(promptCharacters: number, completionCharacters: number): Usage {
   const prompt = Math.ceil(promptCharacters / 4);
@@ -159,9 +166,14 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
       }
       const result = outcome.result;
       if (result.kind === "response") {
-        const data = result.data as { id?: string; usage?: Usage };
+        const summary = (result.summary ?? result.data) as { id?: unknown; usage?: unknown };
         const cost = record(
-          { status: 200, usage: data.usage, responseId: data.id, model: result.model },
+          {
+            status: 200,
+            usage: usageOf(summary.usage),
+            responseId: typeof summary.id === "string" ? summary.id : undefined,
+            model: result.model,
+          },
           outcome.meta,
         );
         headers["x-llmgate-response-cost"] = String(cost);
