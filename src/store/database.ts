@@ -1,15 +1,31 @@
 import { isAbsolute, join } from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { migrateToLatest } from "./migrations/index.js";
 import type { StoreSchema } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
 
-export interface Database {
+interface OpenedDatabase {
   db: Kysely<StoreSchema>;
-  dialect: DialectName;
   close(): Promise<void>;
 }
+
+export interface SqliteDatabase extends OpenedDatabase {
+  dialect: "sqlite";
+  /**
+   * The one connection Kysely drives, for synchronous prepared statements on hot write paths. Use it
+   * only inside `db.connection().execute(...)`: that holds Kysely's lock on the connection, so no
+   * Kysely transaction can be open on it meanwhile.
+   */
+  connection: BetterSqlite3.Database;
+}
+
+export interface PostgresDatabase extends OpenedDatabase {
+  dialect: "postgres";
+}
+
+export type Database = SqliteDatabase | PostgresDatabase;
 
 export interface OpenDatabaseOptions {
   /** Directory of the config file: the default SQLite file `llmgate.db` lives there. */
@@ -34,7 +50,7 @@ async function openSqlite(path: string): Promise<Database> {
   if (path !== ":memory:") connection.pragma("synchronous = NORMAL");
   connection.pragma("busy_timeout = 5000");
   const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  return { db, dialect: "sqlite", connection, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {

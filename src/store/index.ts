@@ -1,7 +1,14 @@
 /** The store's public surface (for the proxy; the SDK never imports it). */
 export { type BudgetResetResult, resetExpiredBudgets } from "./budget-reset.js";
 export type { Clock } from "./codec.js";
-export { type Database, type DialectName, type OpenDatabaseOptions, openDatabase } from "./database.js";
+export {
+  type Database,
+  type DialectName,
+  type OpenDatabaseOptions,
+  openDatabase,
+  type PostgresDatabase,
+  type SqliteDatabase,
+} from "./database.js";
 export { addDuration, type Duration, nextResetAfter, parseDuration, requireDuration } from "./duration.js";
 export { isUniqueViolation, StoreConflictError } from "./errors.js";
 export { displayKeyName, hashApiKey } from "./key-hash.js";

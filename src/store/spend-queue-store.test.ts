@@ -35,7 +35,7 @@ describe.each(testDialects)("SpendQueue into SqlSpendStore on %s", (dialect) => 
 
   it("loses nothing and counts nothing twice across a write outage", async () => {
     const keys = new SqlKeyStore(database.db);
-    const spend = new SqlSpendStore(database.db);
+    const spend = new SqlSpendStore(database);
     await keys.create({ tokenHash: "key-a" });
     const queue = new SpendQueue<SpendLogEntry>({
       write: (rows) => spend.insertBatch(rows),

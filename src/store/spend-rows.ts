@@ -6,6 +6,40 @@ import type { DateRange, SpendLogEntry, SpendLogRecord, SpendStatus } from "./sp
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Every spend_logs column in one fixed order; the `satisfies` keeps it in step with the schema. */
+export const spendLogColumns = Object.keys({
+  request_id: true,
+  response_id: true,
+  call_type: true,
+  api_key: true,
+  user_id: true,
+  team_id: true,
+  model_group: true,
+  model: true,
+  deployment_id: true,
+  prompt_tokens: true,
+  completion_tokens: true,
+  total_tokens: true,
+  spend: true,
+  status: true,
+  error_code: true,
+  start_time: true,
+  end_time: true,
+  latency_ms: true,
+  metadata: true,
+} satisfies Record<keyof SpendLogsTable, true>) as ReadonlyArray<keyof SpendLogsTable>;
+
+/** The unique key of daily_spend, then the totals added up when a row with that key exists. */
+export const dailyIdentityColumns = ["date", "api_key", "model_group", "team_id", "user_id"] as const;
+export const dailyTotalColumns = ["spend", "prompt_tokens", "completion_tokens", "requests"] as const;
+
+/** The tables whose `spend` a batch adds to: their id column, and the spend-log column naming the row. */
+export const spendOwners = [
+  { table: "keys", idColumn: "token_hash", logColumn: "api_key" },
+  { table: "users", idColumn: "user_id", logColumn: "user_id" },
+  { table: "teams", idColumn: "team_id", logColumn: "team_id" },
+] as const;
+
 export function toSpendLogRow(entry: SpendLogEntry): SpendLogsTable {
   const startTime = toTimestamp(entry.startTime);
   const endTime = toTimestamp(entry.endTime);
@@ -60,26 +94,32 @@ export function toSpendLogRecord(row: SpendLogsTable): SpendLogRecord {
 export function aggregateDaily(rows: readonly SpendLogsTable[]): DailySpendTable[] {
   const byIdentity = new Map<string, DailySpendTable>();
   for (const row of rows) {
-    const identity: Omit<DailySpendTable, "spend" | "prompt_tokens" | "completion_tokens" | "requests"> = {
-      date: row.start_time.slice(0, 10),
-      api_key: row.api_key ?? "",
-      model_group: row.model_group ?? "",
-      team_id: row.team_id ?? "",
-      user_id: row.user_id ?? "",
-    };
-    const name = JSON.stringify(Object.values(identity));
-    const total = byIdentity.get(name) ?? {
-      ...identity,
-      spend: 0,
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      requests: 0,
-    };
+    const date = row.start_time.slice(0, 10);
+    const apiKey = row.api_key ?? "";
+    const modelGroup = row.model_group ?? "";
+    const teamId = row.team_id ?? "";
+    const userId = row.user_id ?? "";
+    // JSON keeps two identities apart whatever characters their parts hold.
+    const name = JSON.stringify([date, apiKey, modelGroup, teamId, userId]);
+    let total = byIdentity.get(name);
+    if (total === undefined) {
+      total = {
+        date,
+        api_key: apiKey,
+        model_group: modelGroup,
+        team_id: teamId,
+        user_id: userId,
+        spend: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        requests: 0,
+      };
+      byIdentity.set(name, total);
+    }
     total.spend += row.spend;
     total.prompt_tokens += row.prompt_tokens;
     total.completion_tokens += row.completion_tokens;
     total.requests += 1;
-    byIdentity.set(name, total);
   }
   return [...byIdentity.entries()]
     .sort(([left], [right]) => (left < right ? -1 : 1))
@@ -130,10 +170,4 @@ export function toDateBounds(range: DateRange): { from?: string; to?: string } {
   if (start !== null) bounds.from = start.slice(0, 10);
   if (end !== null) bounds.to = end.slice(0, 10);
   return bounds;
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
-  return chunks;
 }

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, testDialects } from "../../test/fakes/test-databases.js";
 import type { Database } from "./database.js";
@@ -33,7 +34,7 @@ describe.each(testDialects)("SqlSpendStore on %s", (dialect) => {
 
   beforeEach(async () => {
     database = await openTestDatabase(dialect);
-    spend = new SqlSpendStore(database.db);
+    spend = new SqlSpendStore(database);
   });
 
   afterEach(async () => {
@@ -190,12 +191,50 @@ describe.each(testDialects)("SqlSpendStore on %s", (dialect) => {
     });
   });
 
-  it("stores large batches in several statements", async () => {
-    const batch = Array.from({ length: 450 }, (_, index) =>
+  it("stores large batches, skipping ids stored already, in one all-or-nothing transaction", async () => {
+    // Larger than the SQLite writer's slice (it lets the event loop run between slices).
+    const batch = Array.from({ length: 4_500 }, (_, index) =>
       entry(`r${index}`, { spend: 0.01, apiKey: `k${index % 7}` }),
     );
-    expect(await spend.insertBatch(batch)).toEqual({ inserted: 450, skipped: 0 });
-    expect((await spend.globalSpend()).requests).toBe(450);
-    expect((await spend.globalSpend()).spend).toBeCloseTo(4.5, 10);
+    expect(await spend.insertBatch(batch.slice(4_000))).toEqual({ inserted: 500, skipped: 0 });
+    const broken = entry("broken", { callType: null as unknown as string });
+    await expect(spend.insertBatch([...batch, broken])).rejects.toThrow();
+    expect((await spend.globalSpend()).requests).toBe(500);
+    expect(await spend.insertBatch(batch)).toEqual({ inserted: 4_000, skipped: 500 });
+    expect((await spend.globalSpend()).requests).toBe(4_500);
+    expect((await spend.globalSpend()).spend).toBeCloseTo(45, 10);
+  });
+
+  it("keeps text with quotes, backslashes, commas, braces and the word NULL intact", async () => {
+    const metadata = { note: 'say "hi" \\ {a,b}', empty: "", text: "NULL", unicode: "ünï ✓" };
+    await spend.insertBatch([
+      entry("r1", { errorCode: "NULL", model: 'gpt "4o", {x}', userId: "", metadata }),
+      entry("r2", { responseId: "a\\b", apiKey: null, deploymentId: null }),
+    ]);
+    expect((await spend.queryLogs({ requestId: "r1" }))[0]).toMatchObject({
+      errorCode: "NULL",
+      model: 'gpt "4o", {x}',
+      userId: "",
+      metadata,
+    });
+    expect((await spend.queryLogs({ requestId: "r2" }))[0]).toMatchObject({
+      responseId: "a\\b",
+      apiKey: null,
+      deploymentId: null,
+    });
+  });
+
+  it("never joins a transaction another caller has open on the database", async () => {
+    let writing: Promise<unknown> = Promise.resolve();
+    await expect(
+      database.db.transaction().execute(async (transaction) => {
+        await sql`select 1`.execute(transaction);
+        writing = spend.insertBatch([entry("r1")]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await writing).toEqual({ inserted: 1, skipped: 0 });
+    expect((await spend.queryLogs()).map((row) => row.requestId)).toEqual(["r1"]);
   });
 });

@@ -1,14 +1,9 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
+import type { Database } from "./database.js";
+import { PostgresSpendWriter } from "./postgres-spend-writer.js";
 import type { SpendLogsTable, StoreSchema } from "./schema.js";
-import {
-  aggregateDaily,
-  chunk,
-  sumSpendBy,
-  toDateBounds,
-  toSpendLogRecord,
-  toSpendLogRow,
-  toTimestampBounds,
-} from "./spend-rows.js";
+import type { SpendBatchWriter } from "./spend-batch-writer.js";
+import { toDateBounds, toSpendLogRecord, toSpendLogRow, toTimestampBounds } from "./spend-rows.js";
 import type {
   DailySpendRow,
   DateRange,
@@ -20,9 +15,7 @@ import type {
   SpendStore,
   SpendTotals,
 } from "./spend-store.js";
-
-/** Rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const rowsPerStatement = 200;
+import { SqliteSpendWriter } from "./sqlite-spend-writer.js";
 
 const groupColumns = {
   model: "model_group",
@@ -33,9 +26,13 @@ const groupColumns = {
 
 export class SqlSpendStore implements SpendStore {
   readonly #db: Kysely<StoreSchema>;
+  readonly #writer: SpendBatchWriter;
 
-  constructor(db: Kysely<StoreSchema>) {
-    this.#db = db;
+  /** Takes the whole database: batches are written with what is cheapest in its dialect. */
+  constructor(database: Database) {
+    this.#db = database.db;
+    this.#writer =
+      database.dialect === "sqlite" ? new SqliteSpendWriter(database) : new PostgresSpendWriter(database.db);
   }
 
   async insertBatch(entries: readonly SpendLogEntry[]): Promise<InsertBatchResult> {
@@ -44,15 +41,7 @@ export class SqlSpendStore implements SpendStore {
     for (const entry of entries) {
       if (!unique.has(entry.requestId)) unique.set(entry.requestId, toSpendLogRow(entry));
     }
-    const inserted = await this.#db.transaction().execute(async (transaction) => {
-      const rows = await withoutStored(transaction, [...unique.values()]);
-      for (const part of chunk(rows, rowsPerStatement)) {
-        await transaction.insertInto("spend_logs").values(part).execute();
-      }
-      await upsertDaily(transaction, rows);
-      await incrementOwners(transaction, rows);
-      return rows.length;
-    });
+    const inserted = await this.#writer.write([...unique.values()]);
     return { inserted, skipped: entries.length - inserted };
   }
 
@@ -123,68 +112,5 @@ export class SqlSpendStore implements SpendStore {
       completionTokens: Number(row.completion_tokens),
       requests: Number(row.requests),
     }));
-  }
-}
-
-/** The rows whose request id is not stored yet (a retried batch must not count twice). */
-async function withoutStored(
-  transaction: Transaction<StoreSchema>,
-  rows: SpendLogsTable[],
-): Promise<SpendLogsTable[]> {
-  const stored = new Set<string>();
-  for (const part of chunk(rows, rowsPerStatement)) {
-    const ids = part.map((row) => row.request_id);
-    const found = await transaction
-      .selectFrom("spend_logs")
-      .select("request_id")
-      .where("request_id", "in", ids)
-      .execute();
-    for (const row of found) stored.add(row.request_id);
-  }
-  return stored.size === 0 ? rows : rows.filter((row) => !stored.has(row.request_id));
-}
-
-async function upsertDaily(transaction: Transaction<StoreSchema>, rows: SpendLogsTable[]): Promise<void> {
-  for (const part of chunk(aggregateDaily(rows), rowsPerStatement)) {
-    await transaction
-      .insertInto("daily_spend")
-      .values(part)
-      .onConflict((conflict) =>
-        conflict.columns(["date", "api_key", "model_group", "team_id", "user_id"]).doUpdateSet((update) => ({
-          spend: update("daily_spend.spend", "+", update.ref("excluded.spend")),
-          prompt_tokens: update("daily_spend.prompt_tokens", "+", update.ref("excluded.prompt_tokens")),
-          completion_tokens: update(
-            "daily_spend.completion_tokens",
-            "+",
-            update.ref("excluded.completion_tokens"),
-          ),
-          requests: update("daily_spend.requests", "+", update.ref("excluded.requests")),
-        })),
-      )
-      .execute();
-  }
-}
-
-async function incrementOwners(transaction: Transaction<StoreSchema>, rows: SpendLogsTable[]): Promise<void> {
-  for (const [tokenHash, amount] of sumSpendBy(rows, (row) => row.api_key)) {
-    await transaction
-      .updateTable("keys")
-      .set((update) => ({ spend: update("spend", "+", amount) }))
-      .where("token_hash", "=", tokenHash)
-      .execute();
-  }
-  for (const [userId, amount] of sumSpendBy(rows, (row) => row.user_id)) {
-    await transaction
-      .updateTable("users")
-      .set((update) => ({ spend: update("spend", "+", amount) }))
-      .where("user_id", "=", userId)
-      .execute();
-  }
-  for (const [teamId, amount] of sumSpendBy(rows, (row) => row.team_id)) {
-    await transaction
-      .updateTable("teams")
-      .set((update) => ({ spend: update("spend", "+", amount) }))
-      .where("team_id", "=", teamId)
-      .execute();
   }
 }

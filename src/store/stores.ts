@@ -24,6 +24,6 @@ export function createSqlStores(database: Database, clock: Clock = systemClock):
     keys: new SqlKeyStore(database.db, clock),
     users: new SqlUserStore(database.db, clock),
     teams: new SqlTeamStore(database.db, clock),
-    spend: new SqlSpendStore(database.db),
+    spend: new SqlSpendStore(database),
   };
 }
