@@ -9,9 +9,9 @@ import type {
   ProviderDefinition,
   UpstreamTarget,
 } from "../providers/types.js";
-import { topLevelFields } from "./json-fields.js";
 import { mockResult } from "./mock.js";
 import { resolveModel } from "./resolve.js";
+import { readResponseBody } from "./response-body.js";
 import { MAX_RETRY_AFTER_SECONDS, retryDelayMs, sleep } from "./retry.js";
 import { createUpstreamChunkStream } from "./stream.js";
 import {
@@ -36,12 +36,6 @@ export interface CallContext {
 /** Seconds per attempt when neither the call nor the config sets a timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 const DEFAULT_MAX_RETRIES = 2;
-/**
- * With CallContext.parseLazily, bodies from this size on are scanned for `id` and `usage` instead of
- * parsed (an embeddings response costs ~60us to parse, ~2us to scan); below it JSON.parse is faster.
- */
-const LAZY_PARSE_MIN_CHARS = 4096;
-const SUMMARY_FIELDS: ReadonlySet<string> = new Set(["id", "usage"]);
 /** Error bodies larger than this are cut: an upstream's error page is not worth megabytes. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -161,41 +155,24 @@ async function attempt<K extends Operation>(
     }
     const transformer = prepared.isStream ? operation.createStreamTransformer?.() : undefined;
     if (transformer === undefined) {
-      const text = await response.body.text();
-      cleanup();
-      type Response = OperationTypes[K]["response"];
-      const parse = () => parseBody(text, response.statusCode, target);
-      const result: CallResult<K> & { kind: "response" } = {
-        kind: "response",
-        data: undefined as unknown as Response,
-        rawBody: undefined,
-        summary: undefined,
-        headers,
-        providerId: target.providerId,
-        model: target.model,
-      };
-      if (operation.fromResponse !== undefined) {
-        result.data = operation.fromResponse(parse());
-        return result;
-      }
-      // The upstream's own bytes say exactly what `data` says: a relay can send them as they came.
-      result.rawBody = text;
-      result.summary =
-        isParsedLazily && text.length >= LAZY_PARSE_MIN_CHARS
-          ? topLevelFields(text, SUMMARY_FIELDS)
-          : undefined;
-      if (result.summary === undefined) {
-        result.data = parse() as Response;
-        return result;
-      }
-      let data: Response | undefined;
-      return Object.defineProperty(result, "data", {
-        get: () => {
-          data ??= parse() as Response;
-          return data;
+      const result = await readResponseBody(
+        response.body,
+        response.statusCode,
+        operation,
+        target,
+        isParsedLazily,
+        {
+          kind: "response",
+          data: undefined as unknown as OperationTypes[K]["response"],
+          rawBody: undefined,
+          summary: undefined,
+          headers,
+          providerId: target.providerId,
+          model: target.model,
         },
-        enumerable: true,
-      });
+      );
+      cleanup();
+      return result;
     }
     clearTimeout(timer);
     const stream = createUpstreamChunkStream({
@@ -211,19 +188,6 @@ async function attempt<K extends Operation>(
   } catch (error) {
     cleanup();
     throw failure(error);
-  }
-}
-
-function parseBody(text: string, status: number, target: UpstreamTarget): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InternalServerError({
-      message: `${target.providerId} answered ${status} with a body that is not JSON: ${text.slice(0, 200)}`,
-      provider: target.providerId,
-      model: target.model,
-      body: text,
-    });
   }
 }
 

@@ -3,12 +3,15 @@
  * needs only `id` and `usage` of a response it relays as it came: JSON.parse of an embeddings
  * response (1,536 numbers) costs ~80us, skipping them ~1us.
  *
- * Returns undefined when the text is not one JSON object. Skipped values are checked for their
- * structure only (strings closed, brackets balanced), not for their content.
+ * `valueText` gives the text of a value to parse: the default slices `text`; a caller scanning a
+ * Latin-1 view of UTF-8 bytes decodes them instead. Returns undefined when the text is not one
+ * JSON object. Skipped values are checked for their structure only (strings closed, brackets
+ * balanced), not for their content.
  */
 export function topLevelFields(
   text: string,
   names: ReadonlySet<string>,
+  valueText: (start: number, end: number) => string = (start, end) => text.slice(start, end),
 ): Record<string, unknown> | undefined {
   const fields: Record<string, unknown> = {};
   const next: NextOpeners = [0, 0, 0];
@@ -29,7 +32,7 @@ export function topLevelFields(
     if (valueEnd < 0) return undefined;
     if (name !== undefined && names.has(name)) {
       try {
-        fields[name] = JSON.parse(text.slice(valueStart, valueEnd));
+        fields[name] = JSON.parse(valueText(valueStart, valueEnd));
       } catch {
         return undefined;
       }

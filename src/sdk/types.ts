@@ -81,8 +81,11 @@ export type CallResult<K extends Operation> =
   | {
       kind: "response";
       data: OperationTypes[K]["response"];
-      /** The upstream's JSON text, when `data` is exactly that (no transform changed it). */
-      rawBody?: string | undefined;
+      /**
+       * The upstream's JSON, when `data` is exactly that (no transform changed it): its text, or
+       * its bytes when parsed lazily.
+       */
+      rawBody?: string | Buffer | undefined;
       /**
        * A large body parsed lazily (CallContext.parseLazily): its `id` and `usage`, read without
        * parsing the rest; `data` is parsed on first read. Absent when `data` was parsed at once.

@@ -151,8 +151,9 @@ describe("embedding and textCompletion", () => {
     };
     const lazy = await call("embeddings", params, { env: {}, parseLazily: true });
     if (lazy.kind !== "response") throw new Error("expected a response");
+    expect(Buffer.isBuffer(lazy.rawBody)).toBe(true);
     expect(lazy.rawBody?.length).toBeGreaterThan(4096);
-    const parsed = JSON.parse(lazy.rawBody ?? "");
+    const parsed = JSON.parse(String(lazy.rawBody));
     expect(lazy.summary).toEqual({ usage: parsed.usage });
     expect(lazy.data).toEqual(parsed);
     expect(lazy.data).toBe(lazy.data);
@@ -161,6 +162,24 @@ describe("embedding and textCompletion", () => {
     expect(eager.kind === "response" && eager.summary).toBeUndefined();
     const small = await call("embeddings", { ...params, dimensions: 4 }, { env: {}, parseLazily: true });
     expect(small.kind === "response" && small.summary).toBeUndefined();
+  });
+
+  it("reads UTF-8 ids and skips UTF-8 text when parsing lazily, a byte order mark included", async () => {
+    const answer = {
+      id: "emb-é✓🎉",
+      object: "list",
+      data: [{ note: "ünïcode ".repeat(800) }],
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    };
+    upstream.script({ kind: "json", body: `\uFEFF${JSON.stringify(answer)}` });
+    const lazy = await call(
+      "embeddings",
+      { model: "openai/e", api_key: "k", api_base: upstream.baseUrl, input: "x" },
+      { env: {}, parseLazily: true },
+    );
+    if (lazy.kind !== "response") throw new Error("expected a response");
+    expect(lazy.summary).toEqual({ id: answer.id, usage: answer.usage });
+    expect(lazy.data).toEqual(answer);
   });
 
   it("still refuses a large body that is not JSON when parsing lazily", async () => {
