@@ -1,4 +1,4 @@
-import { BadRequestError, InternalServerError, LlmgateError, Timeout } from "../errors/index.js";
+import { BadRequestError, LlmgateError, Timeout } from "../errors/index.js";
 import { getDefaultHttpClient, type HttpClient, type UpstreamResponse } from "../http/client.js";
 import { LightAbortController } from "../http/light-abort.js";
 import { mapTransportError } from "../http/transport-errors.js";
