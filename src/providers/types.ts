@@ -38,6 +38,8 @@ export interface TransformSettings {
 export interface StreamTransformer<Chunk> {
   push(event: unknown): Chunk[];
   flush(): Chunk[];
+  /** True when each event is its own chunk, unchanged: a relay may then leave events unparsed. */
+  readonly isPassThrough?: boolean;
 }
 
 export interface OperationDefinition<K extends Operation> {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
-import { CHUNK_BATCHES, type ChunkStream, LAST_BATCH, RAW_JSON } from "../sdk/types.js";
+import { CHUNK_BATCHES, type ChunkStream, LAST_BATCH, RAW_JSON, UNPARSED } from "../sdk/types.js";
 import { SseWriter } from "./sse-writer.js";
 import { relayStream } from "./stream-relay.js";
 
@@ -103,5 +103,32 @@ describe("relayStream", () => {
     );
     expect(result.status).toBe(500);
     expect(writes[1]).toMatch(/^event: error\ndata: \{"error":/);
+  });
+
+  it("relays unparsed chunks as they came, counting their text and dropping the usage null it asked for", async () => {
+    const { writes, response } = recordingResponse();
+    const unparsed = (raw: string) =>
+      ({ [RAW_JSON]: raw, [UNPARSED]: true }) as unknown as Record<string, unknown>;
+    const batch: Batch = [
+      unparsed('{"id":"c1","choices":[{"delta":{"content":"a \\"b\\""}}],"usage":null}'),
+      unparsed('{"id":"c1","choices":[{"text":"xyz"}]}'),
+    ];
+    const result = await relayStream(batchStream([batch]), new SseWriter(response), request, options);
+    expect(writes[0]).toBe(
+      'data: {"id":"c1","choices":[{"delta":{"content":"a \\"b\\""}}]}\n\ndata: {"id":"c1","choices":[{"text":"xyz"}]}\n\n',
+    );
+    // 'a "b"' is 5 characters, "xyz" 3.
+    expect(result.completionCharacters).toBe(8);
+    const { writes: asked, response: askedResponse } = recordingResponse();
+    await relayStream(
+      batchStream([[batch[0] as Record<string, unknown>]]),
+      new SseWriter(askedResponse),
+      request,
+      {
+        ...options,
+        hideUsageChunk: false,
+      },
+    );
+    expect(asked[0]).toContain(',"usage":null}');
   });
 });

@@ -2,7 +2,8 @@ import type { FastifyRequest } from "fastify";
 import { encodeSseData } from "../http/sse/index.js";
 import type { Usage } from "../openai/types.js";
 import { chunkBatches } from "../sdk/chunk-batches.js";
-import { type ChunkStream, LAST_BATCH, RAW_JSON } from "../sdk/types.js";
+import { USAGE_NULL_TAIL } from "../sdk/stream.js";
+import { type ChunkStream, LAST_BATCH, RAW_JSON, UNPARSED } from "../sdk/types.js";
 import { toLlmgateError } from "./hooks/errors.js";
 import type { SseWriter } from "./sse-writer.js";
 
@@ -17,9 +18,28 @@ export interface RelayResult {
 
 interface ChunkFields {
   [RAW_JSON]?: string;
+  [UNPARSED]?: true;
   id?: unknown;
   usage?: Usage | null;
   choices?: { delta?: { content?: unknown }; text?: unknown }[];
+}
+
+/**
+ * The length of the first string value after `key` (e.g. `"content":"`) in a chunk's JSON, an
+ * escape counted as one character: the text an unparsed chunk carries, for the token estimate of a
+ * stream that ends without usage.
+ */
+function quotedTextLength(json: string, key: string): number {
+  const start = json.indexOf(key);
+  if (start < 0) return 0;
+  let length = 0;
+  for (let index = start + key.length; index < json.length; index++) {
+    const code = json.charCodeAt(index);
+    if (code === 0x22) break;
+    if (code === 0x5c) index++;
+    length++;
+  }
+  return length;
 }
 
 /**
@@ -27,6 +47,13 @@ interface ChunkFields {
  * to send for it, or undefined when it is not sent (the usage chunk the client did not ask for).
  */
 function relayedJson(fields: ChunkFields, result: RelayResult, hideUsageChunk: boolean): string | undefined {
+  const raw = fields[RAW_JSON];
+  if (fields[UNPARSED] === true && raw !== undefined) {
+    result.completionCharacters += quotedTextLength(raw, '"content":"') + quotedTextLength(raw, '"text":"');
+    return hideUsageChunk && raw.endsWith(USAGE_NULL_TAIL)
+      ? `${raw.slice(0, -USAGE_NULL_TAIL.length)}}`
+      : raw;
+  }
   if (result.responseId === undefined && typeof fields.id === "string") result.responseId = fields.id;
   const choices = fields.choices;
   if (choices !== undefined) {
@@ -41,10 +68,11 @@ function relayedJson(fields: ChunkFields, result: RelayResult, hideUsageChunk: b
   }
   // A client that did not ask for usage gets chunks without the `usage: null` the upstream added.
   if (hideUsageChunk && fields.usage === null) {
+    if (raw?.endsWith(USAGE_NULL_TAIL) === true) return `${raw.slice(0, -USAGE_NULL_TAIL.length)}}`;
     const { usage: _usage, ...withoutUsage } = fields;
     return JSON.stringify(withoutUsage);
   }
-  return fields[RAW_JSON] ?? JSON.stringify(fields);
+  return raw ?? JSON.stringify(fields);
 }
 
 /**

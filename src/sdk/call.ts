@@ -183,6 +183,7 @@ async function attempt<K extends Operation>(
         provider.mapError({ status: statusOfErrorEvent(payload), body: payload, headers: {}, target }),
       mapTransportError: failure,
       onEnd: cleanup,
+      leavesChunksUnparsed: isParsedLazily && transformer.isPassThrough === true,
     });
     return { kind: "stream", stream, headers, providerId: target.providerId, model: target.model };
   } catch (error) {

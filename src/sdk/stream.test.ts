@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InternalServerError, LlmgateError, RateLimitError } from "../errors/index.js";
 import { chunkBatches } from "./chunk-batches.js";
 import { createUpstreamChunkStream, type UpstreamStreamSource } from "./stream.js";
-import { LAST_BATCH } from "./types.js";
+import { LAST_BATCH, RAW_JSON, UNPARSED } from "./types.js";
 
 interface Recorder {
   aborts: unknown[];
@@ -198,5 +198,37 @@ describe("createUpstreamChunkStream", () => {
       chunkBatches(stream);
       expect(() => stream[Symbol.asyncIterator]()).toThrow(/read once/);
     });
+  });
+
+  it("leaves chunks after the first unparsed for a relay, unless they carry usage (other than a final null) or an error", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const events = [
+      '{"id":"c1","n":1}',
+      '{"id":"c1","n":2}',
+      '{"id":"c1","n":3,"usage":null}',
+      '{"id":"c1","usage":null,"n":4}',
+      '{"id":"c1","choices":[],"usage":{"total_tokens":3}}',
+    ];
+    const body = pieces([`${events.map((event) => `data: ${event}\n\n`).join("")}data: [DONE]\n\n`]);
+    const stream = createUpstreamChunkStream({
+      ...source(body, recorder),
+      transformer: {
+        push: (event) => [event as Record<string, unknown>],
+        flush: () => [],
+        isPassThrough: true,
+      },
+      leavesChunksUnparsed: true,
+    });
+    const chunks = await readAll(stream);
+    const unparsed = chunks.map((chunk) => (chunk as { [UNPARSED]?: true })[UNPARSED] === true);
+    expect(unparsed).toEqual([false, true, true, false, false]);
+    expect(chunks.map((chunk) => (chunk as { [RAW_JSON]?: string })[RAW_JSON])).toEqual(events);
+    expect(chunks[4]).toEqual({ id: "c1", choices: [], usage: { total_tokens: 3 } });
+    // An error event after the first is still parsed and thrown.
+    const failing = createUpstreamChunkStream({
+      ...source(pieces(['data: {"n":1}\n\ndata: {"error":{"message":"slow down"}}\n\n']), recorder),
+      leavesChunksUnparsed: true,
+    });
+    await expect(readAll(failing)).rejects.toBeInstanceOf(RateLimitError);
   });
 });

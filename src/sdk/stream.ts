@@ -2,7 +2,7 @@ import { InternalServerError, LlmgateError } from "../errors/index.js";
 import { SseDecoder, type SseEvent } from "../http/sse/index.js";
 import type { StreamTransformer } from "../providers/types.js";
 import { flattenBatches } from "./chunk-batches.js";
-import { CHUNK_BATCHES, type ChunkStream, LAST_BATCH, RAW_JSON } from "./types.js";
+import { CHUNK_BATCHES, type ChunkStream, LAST_BATCH, RAW_JSON, UNPARSED } from "./types.js";
 
 export interface UpstreamStreamSource<Chunk> {
   body: AsyncIterable<Uint8Array | string>;
@@ -15,6 +15,24 @@ export interface UpstreamStreamSource<Chunk> {
   mapTransportError(error: unknown): unknown;
   /** Runs once when the stream is over, however it ended. */
   onEnd(): void;
+  /**
+   * For a relay with a pass-through transformer: events that carry no usage and no error (nearly
+   * all of them) are not parsed but passed on as UNPARSED chunks holding their text.
+   */
+  leavesChunksUnparsed?: boolean;
+}
+
+/** What OpenAI-compatible servers end each chunk with when usage was asked for: a top-level null. */
+export const USAGE_NULL_TAIL = ',"usage":null}';
+
+/**
+ * Whether an event needs no parsing for a relay: no `"usage"` other than a final top-level null,
+ * no `"error"`, one line. (Inside JSON strings quotes are escaped, so neither name can hide there.)
+ */
+function isPlainChunkText(data: string): boolean {
+  if (data.includes('"error"') || data.includes("\n")) return false;
+  const usage = data.indexOf('"usage"');
+  return usage < 0 || (data.endsWith(USAGE_NULL_TAIL) && usage === data.length - USAGE_NULL_TAIL.length + 1);
 }
 
 function parseEvent(event: SseEvent): Record<string, unknown> {
@@ -35,8 +53,14 @@ function parseEvent(event: SseEvent): Record<string, unknown> {
 export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Chunk>): ChunkStream<Chunk> {
   let batches: AsyncIterator<Chunk[], undefined> | undefined;
   let isStarted = false;
+  let hasParsedOne = false;
   /** Adds one event's chunks; a chunk that is the event itself keeps its text, so a relay need not serialize it again. */
   function addChunksOf(event: SseEvent, batch: Chunk[]): void {
+    if (hasParsedOne && source.leavesChunksUnparsed === true && isPlainChunkText(event.data)) {
+      batch.push({ [RAW_JSON]: event.data, [UNPARSED]: true } as Chunk);
+      return;
+    }
+    hasParsedOne = true;
     const payload = parseEvent(event);
     if (payload.error !== undefined && payload.error !== null) throw source.mapErrorEvent(payload);
     const chunks = source.transformer.push(payload);

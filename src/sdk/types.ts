@@ -65,6 +65,13 @@ export const CHUNK_BATCHES: unique symbol = Symbol("llmgate.chunkBatches");
  */
 export const LAST_BATCH: unique symbol = Symbol("llmgate.lastBatch");
 
+/**
+ * Set (true) on a chunk the SDK left unparsed for a relay (CallContext.parseLazily): the chunk has
+ * only its RAW_JSON text. Only chunks that carry no usage and no error are left so; the first chunk
+ * of a stream is always parsed.
+ */
+export const UNPARSED: unique symbol = Symbol("llmgate.unparsed");
+
 /** A stream of chunks, read once. Breaking out of a `for await` (or `abort()`) aborts the upstream. */
 export interface ChunkStream<Chunk> extends AsyncIterable<Chunk> {
   abort(reason?: unknown): void;

@@ -15,6 +15,7 @@ export function createPassThroughTransformer<Chunk>(): StreamTransformer<Chunk> 
   return {
     push: (event) => [event as Chunk],
     flush: () => [],
+    isPassThrough: true,
   };
 }
 
