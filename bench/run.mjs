@@ -25,6 +25,9 @@ import { scenarios, targets, upstreamApiKey } from "./rows.mjs";
 
 const benchDirectory = fileURLToPath(new URL(".", import.meta.url));
 const cliPath = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const { PROXY_NODE_FLAGS } = existsSync(cliPath)
+  ? await import("../dist/node-flags.js")
+  : { PROXY_NODE_FLAGS: [] };
 const temporaryDirectory = mkdtempSync(join(tmpdir(), "llmgate-bench-"));
 process.once("exit", () => rmSync(temporaryDirectory, { recursive: true, force: true }));
 
@@ -108,9 +111,11 @@ async function start(target) {
   const config = merge(target.config?.({ upstreamBaseUrl, url }) ?? {}, settings.extraConfig);
   const configPath = join(temporaryDirectory, `${target.id}.yaml`);
   writeFileSync(configPath, JSON.stringify(config, null, 2)); // JSON is YAML
+  // With the node flags the llmgate command would run itself again with, so that the measured
+  // process is the one that serves.
   const gateway = spawnNode(
     target.id,
-    [cliPath, "--config", configPath, "--host", "127.0.0.1", "--port", String(port)],
+    [...PROXY_NODE_FLAGS, cliPath, "--config", configPath, "--host", "127.0.0.1", "--port", String(port)],
     { LLMGATE_LOG_LEVEL: "warn" },
   );
   await waitUntil(gateway, () => isHttpOk(`${url}/health/liveliness`));

@@ -1,5 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROXY_NODE_FLAGS } from "../../src/node-flags.js";
 import { runCli, startProxy } from "../fakes/proxy-process.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
 
@@ -33,6 +37,22 @@ describe("the llmgate command", () => {
     } finally {
       await proxy.stop();
     }
+  });
+
+  it("serves from a node started with the proxy's node flags, which stops when the command is killed", async () => {
+    const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: ${upstream.baseUrl}\n`;
+    const proxy = await startProxy({ config });
+    const parentPid = proxy.process.pid ?? 0;
+    const childPid = Number(execFileSync("pgrep", ["-P", String(parentPid)], { encoding: "utf8" }).trim());
+    const commandLine = readFileSync(`/proc/${childPid}/cmdline`, "utf8").split("\0");
+    expect(commandLine).toEqual(expect.arrayContaining([...PROXY_NODE_FLAGS]));
+    const answer = await fetch(`${proxy.url}/health/liveliness`);
+    expect(answer.status).toBe(200);
+    // SIGKILL leaves the command no chance to pass a signal on: the child notices it is gone.
+    await proxy.stop("SIGKILL");
+    const deadline = Date.now() + 5000;
+    while (existsSync(`/proc/${childPid}`) && Date.now() < deadline) await sleep(50);
+    expect(existsSync(`/proc/${childPid}`)).toBe(false);
   });
 
   it("--num_workers 2 serves from two processes and exits cleanly on SIGTERM", async () => {
