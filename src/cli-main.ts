@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, type LlmgateConfig, loadConfig, parseConfig } from "./config/index.js";
+import { isServingChild } from "./node-flags.js";
 import { createProxy } from "./proxy/index.js";
 import { redisUrlOf } from "./proxy/shared-state.js";
-import { isServingChild } from "./node-flags.js";
 import { isWorker, runPrimary } from "./workers.js";
 
 const HELP = `llmgate: an OpenAI-compatible LLM gateway
