@@ -19,6 +19,10 @@ export interface SqliteDatabase extends OpenedDatabase {
    * Kysely transaction can be open on it meanwhile.
    */
   connection: BetterSqlite3.Database;
+  /** The database file, or ":memory:". */
+  path: string;
+  /** Runs `task` when the database closes, before its connection does (e.g. to stop a writer thread). */
+  onClose(task: () => Promise<void>): void;
 }
 
 export interface PostgresDatabase extends OpenedDatabase {
@@ -43,14 +47,30 @@ const sqliteUrl = /^(sqlite|file):(\/\/)?/i;
 const int8Oid = 20;
 const numericOid = 1700;
 
-async function openSqlite(path: string): Promise<Database> {
-  const { default: BetterSqlite3 } = await import("better-sqlite3");
-  const connection = new BetterSqlite3(path);
+/** The settings every connection to an llmgate SQLite database runs with (the main one, a writer thread's). */
+export function configureSqliteConnection(connection: BetterSqlite3.Database, path: string): void {
   if (path !== ":memory:") connection.pragma("journal_mode = WAL");
   if (path !== ":memory:") connection.pragma("synchronous = NORMAL");
   connection.pragma("busy_timeout = 5000");
+}
+
+async function openSqlite(path: string): Promise<Database> {
+  const { default: BetterSqlite3 } = await import("better-sqlite3");
+  const connection = new BetterSqlite3(path);
+  configureSqliteConnection(connection, path);
   const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: "sqlite", connection, close: () => db.destroy() };
+  const closeTasks: (() => Promise<void>)[] = [];
+  return {
+    db,
+    dialect: "sqlite",
+    connection,
+    path,
+    onClose: (task) => closeTasks.push(task),
+    close: async () => {
+      for (const task of closeTasks.splice(0)) await task();
+      await db.destroy();
+    },
+  };
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {

@@ -16,6 +16,7 @@ import type {
   SpendTotals,
 } from "./spend-store.js";
 import { SqliteSpendWriter } from "./sqlite-spend-writer.js";
+import { canWriteSpendOnThread, ThreadedSqliteSpendWriter } from "./threaded-spend-writer.js";
 
 const groupColumns = {
   model: "model_group",
@@ -24,6 +25,15 @@ const groupColumns = {
   user: "user_id",
 } as const satisfies Record<SpendReportGroup, string>;
 
+/** What writes batches: a writer thread for a SQLite file, else the database's own connection. */
+function writerFor(database: Database): SpendBatchWriter {
+  if (database.dialect === "postgres") return new PostgresSpendWriter(database.db);
+  if (!canWriteSpendOnThread(database.path)) return new SqliteSpendWriter(database);
+  const threaded = new ThreadedSqliteSpendWriter(database.path);
+  database.onClose(() => threaded.close());
+  return threaded;
+}
+
 export class SqlSpendStore implements SpendStore {
   readonly #db: Kysely<StoreSchema>;
   readonly #writer: SpendBatchWriter;
@@ -31,8 +41,7 @@ export class SqlSpendStore implements SpendStore {
   /** Takes the whole database: batches are written with what is cheapest in its dialect. */
   constructor(database: Database) {
     this.#db = database.db;
-    this.#writer =
-      database.dialect === "sqlite" ? new SqliteSpendWriter(database) : new PostgresSpendWriter(database.db);
+    this.#writer = writerFor(database);
   }
 
   async insertBatch(entries: readonly SpendLogEntry[]): Promise<InsertBatchResult> {

@@ -52,7 +52,7 @@ function insertLogRow(statement: BetterSqlite3.Statement<SpendLogValues>, row: S
   return info.changes > 0;
 }
 
-interface Statements {
+export interface SpendStatements {
   begin: BetterSqlite3.Statement<[]>;
   commit: BetterSqlite3.Statement<[]>;
   rollback: BetterSqlite3.Statement<[]>;
@@ -62,7 +62,7 @@ interface Statements {
   addSpend: Array<{ owner: Owner; statement: BetterSqlite3.Statement<[number, string]> }>;
 }
 
-function prepareStatements(connection: BetterSqlite3.Database): Statements {
+export function prepareSpendStatements(connection: BetterSqlite3.Database): SpendStatements {
   const dailyColumns = [...dailyIdentityColumns, ...dailyTotalColumns];
   const addTotals = dailyTotalColumns.map(
     (column) => `${column} = daily_spend.${column} + excluded.${column}`,
@@ -102,7 +102,7 @@ export class SqliteSpendWriter implements SpendBatchWriter {
   readonly #db: Kysely<StoreSchema>;
   readonly #connection: BetterSqlite3.Database;
   /** Prepared on first use: the tables may not exist yet when the writer is built. */
-  #statements: Statements | undefined;
+  #statements: SpendStatements | undefined;
 
   constructor(database: SqliteDatabase) {
     this.#db = database.db;
@@ -119,28 +119,41 @@ export class SqliteSpendWriter implements SpendBatchWriter {
     return this.#db.connection().execute(() => this.#writeInTransaction(rows));
   }
 
-  async #writeInTransaction(rows: readonly SpendLogsTable[]): Promise<number> {
-    if (this.#connection.inTransaction) {
-      throw new Error("the SQLite connection is already in a transaction; spend batch not written");
-    }
-    this.#statements ??= prepareStatements(this.#connection);
-    const statements = this.#statements;
-    statements.begin.run();
-    try {
-      const inserted = await insertNew(statements.insertLog, rows);
-      for (const total of aggregateDaily(inserted)) statements.upsertDaily.run(total);
-      for (const { owner, statement } of statements.addSpend) {
-        for (const [id, amount] of sumSpendBy(inserted, (row) => row[owner.logColumn])) {
-          statement.run(amount, id);
-        }
+  #writeInTransaction(rows: readonly SpendLogsTable[]): Promise<number> {
+    this.#statements ??= prepareSpendStatements(this.#connection);
+    return writeSpendBatch(this.#connection, this.#statements, rows, nextTurn);
+  }
+}
+
+/**
+ * One batch in one transaction on a better-sqlite3 connection: the new rows, then the daily
+ * aggregates and the owners' spend of those rows. `pause`, when given, runs between slices of rows
+ * so that the thread can do other work (the main thread); a worker thread writes straight through.
+ */
+export async function writeSpendBatch(
+  connection: BetterSqlite3.Database,
+  statements: SpendStatements,
+  rows: readonly SpendLogsTable[],
+  pause?: () => Promise<unknown>,
+): Promise<number> {
+  if (connection.inTransaction) {
+    throw new Error("the SQLite connection is already in a transaction; spend batch not written");
+  }
+  statements.begin.run();
+  try {
+    const inserted = await insertNew(statements.insertLog, rows, pause);
+    for (const total of aggregateDaily(inserted)) statements.upsertDaily.run(total);
+    for (const { owner, statement } of statements.addSpend) {
+      for (const [id, amount] of sumSpendBy(inserted, (row) => row[owner.logColumn])) {
+        statement.run(amount, id);
       }
-      statements.commit.run();
-      return inserted.length;
-    } catch (error) {
-      // Some errors (SQLITE_FULL, SQLITE_IOERR) have rolled the transaction back already.
-      if (this.#connection.inTransaction) statements.rollback.run();
-      throw error;
     }
+    statements.commit.run();
+    return inserted.length;
+  } catch (error) {
+    // Some errors (SQLITE_FULL, SQLITE_IOERR) have rolled the transaction back already.
+    if (connection.inTransaction) statements.rollback.run();
+    throw error;
   }
 }
 
@@ -148,6 +161,7 @@ export class SqliteSpendWriter implements SpendBatchWriter {
 async function insertNew(
   insertLog: BetterSqlite3.Statement<SpendLogValues>,
   rows: readonly SpendLogsTable[],
+  pause: (() => Promise<unknown>) | undefined,
 ): Promise<SpendLogsTable[]> {
   const inserted: SpendLogsTable[] = [];
   let inSlice = 0;
@@ -155,9 +169,9 @@ async function insertNew(
     if (insertLogRow(insertLog, row)) inserted.push(row);
     inSlice += 1;
     // Also after the last full slice: the aggregates and the commit of a big batch are work too.
-    if (inSlice === rowsPerSlice) {
+    if (inSlice === rowsPerSlice && pause !== undefined) {
       inSlice = 0;
-      await nextTurn();
+      await pause();
     }
   }
   return inserted;
