@@ -155,22 +155,15 @@ async function attempt<K extends Operation>(
     }
     const transformer = prepared.isStream ? operation.createStreamTransformer?.() : undefined;
     if (transformer === undefined) {
-      const result = await readResponseBody(
-        response.body,
-        response.statusCode,
-        operation,
-        target,
-        isParsedLazily,
-        {
-          kind: "response",
-          data: undefined as unknown as OperationTypes[K]["response"],
-          rawBody: undefined,
-          summary: undefined,
-          headers,
-          providerId: target.providerId,
-          model: target.model,
-        },
-      );
+      const result = await readResponseBody(response, operation, target, isParsedLazily, {
+        kind: "response",
+        data: undefined as unknown as OperationTypes[K]["response"],
+        rawBody: undefined,
+        summary: undefined,
+        headers,
+        providerId: target.providerId,
+        model: target.model,
+      });
       cleanup();
       return result;
     }

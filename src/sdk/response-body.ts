@@ -56,15 +56,19 @@ function withoutBom(bytes: Uint8Array): Buffer {
  * when read.
  */
 export async function readResponseBody<K extends Operation>(
-  body: Dispatcher.ResponseData["body"],
-  status: number,
+  response: Dispatcher.ResponseData,
   operation: OperationDefinition<K>,
   target: UpstreamTarget,
   isParsedLazily: boolean,
   result: ResponseResult<K>,
 ): Promise<ResponseResult<K>> {
   type Response = OperationTypes[K]["response"];
-  if (operation.fromResponse !== undefined || !isParsedLazily) {
+  const { body, statusCode: status } = response;
+  // A body known to be small is parsed at once, whatever the caller asked: JSON.parse is then the
+  // cheaper way, and a short string costs the heap less than a Buffer's memory outside it.
+  const declaredLength = Number(response.headers["content-length"] ?? Number.NaN);
+  const isSmall = declaredLength < LAZY_PARSE_MIN_BYTES;
+  if (operation.fromResponse !== undefined || !isParsedLazily || isSmall) {
     const text = await body.text();
     const parsed = parseBody(text, status, target);
     if (operation.fromResponse !== undefined) {
