@@ -9,6 +9,8 @@ import { constants } from "node:os";
  */
 export const PROXY_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
 
+const INFO_FLAGS = new Set(["--help", "-h", "--version", "-v"]);
+
 /** Set in the environment of the node that serves, so that it does not start another. */
 const SERVING_CHILD = "LLMGATE_SERVING_CHILD";
 
@@ -30,11 +32,13 @@ export function isServingChild(): boolean {
 /**
  * Node flags cannot be set once node runs, so when this process lacks them, the same command runs
  * again in a node that has them: signals are passed on, and the child's exit code is returned.
- * Undefined means this process serves itself: it has the flags, it is that child, or
- * LLMGATE_NODE_FLAGS=0 turned this off.
+ * Undefined means this process goes on itself: it has the flags, it is that child, it only prints
+ * help or the version, or LLMGATE_NODE_FLAGS=0 turned this off.
  */
 export function runWithNodeFlags(): Promise<number> | undefined {
   if (isServingChild() || process.env.LLMGATE_NODE_FLAGS === "0") return undefined;
+  // Nothing to serve: --help and --version answer from this process.
+  if (process.argv.slice(2).some((argument) => INFO_FLAGS.has(argument))) return undefined;
   const flags = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
   if (flags.length === 0) return undefined;
   const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
