@@ -131,4 +131,22 @@ describe("relayStream", () => {
     );
     expect(asked[0]).toContain(',"usage":null}');
   });
+
+  it("drops the usage null from a parsed chunk, from its text or, when the text does not end so, by serializing again", async () => {
+    const { writes, response } = recordingResponse();
+    const compact: Record<string, unknown> = { id: "c1", choices: [], usage: null };
+    Object.defineProperty(compact, RAW_JSON, {
+      value: '{"id":"c1","choices":[],"usage":null}',
+      enumerable: false,
+    });
+    const spaced: Record<string, unknown> = { id: "c1", choices: [{ delta: { content: "x" } }], usage: null };
+    Object.defineProperty(spaced, RAW_JSON, {
+      value: '{"id": "c1", "usage": null, "choices": []}',
+      enumerable: false,
+    });
+    await relayStream(batchStream([[compact, spaced]]), new SseWriter(response), request, options);
+    expect(writes[0]).toBe(
+      'data: {"id":"c1","choices":[]}\n\ndata: {"id":"c1","choices":[{"delta":{"content":"x"}}]}\n\n',
+    );
+  });
 });

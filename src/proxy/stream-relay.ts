@@ -42,6 +42,11 @@ function quotedTextLength(json: string, key: string): number {
   return length;
 }
 
+/** A chunk's JSON without the trailing top-level `"usage":null`; undefined when it does not end so. */
+function withoutUsageNull(json: string): string | undefined {
+  return json.endsWith(USAGE_NULL_TAIL) ? `${json.slice(0, -USAGE_NULL_TAIL.length)}}` : undefined;
+}
+
 /**
  * Reads what the proxy needs from one chunk (response id, text length, usage) and returns the JSON
  * to send for it, or undefined when it is not sent (the usage chunk the client did not ask for).
@@ -50,9 +55,7 @@ function relayedJson(fields: ChunkFields, result: RelayResult, hideUsageChunk: b
   const raw = fields[RAW_JSON];
   if (fields[UNPARSED] === true && raw !== undefined) {
     result.completionCharacters += quotedTextLength(raw, '"content":"') + quotedTextLength(raw, '"text":"');
-    return hideUsageChunk && raw.endsWith(USAGE_NULL_TAIL)
-      ? `${raw.slice(0, -USAGE_NULL_TAIL.length)}}`
-      : raw;
+    return hideUsageChunk ? (withoutUsageNull(raw) ?? raw) : raw;
   }
   if (result.responseId === undefined && typeof fields.id === "string") result.responseId = fields.id;
   const choices = fields.choices;
@@ -68,7 +71,8 @@ function relayedJson(fields: ChunkFields, result: RelayResult, hideUsageChunk: b
   }
   // A client that did not ask for usage gets chunks without the `usage: null` the upstream added.
   if (hideUsageChunk && fields.usage === null) {
-    if (raw?.endsWith(USAGE_NULL_TAIL) === true) return `${raw.slice(0, -USAGE_NULL_TAIL.length)}}`;
+    const cut = raw === undefined ? undefined : withoutUsageNull(raw);
+    if (cut !== undefined) return cut;
     const { usage: _usage, ...withoutUsage } = fields;
     return JSON.stringify(withoutUsage);
   }
@@ -76,8 +80,9 @@ function relayedJson(fields: ChunkFields, result: RelayResult, hideUsageChunk: b
 }
 
 /**
- * Relays chunks as SSE, one socket write per upstream read (its batch of chunks) with backpressure, and reads usage on the way. When the
- * proxy asked for usage on the client's behalf (`hideUsageChunk`), the usage-only chunk is not sent.
+ * Relays chunks as SSE, one socket write per upstream read (its batch of chunks) with backpressure,
+ * and reads usage on the way. When the proxy asked for usage on the client's behalf
+ * (`hideUsageChunk`), the usage-only chunk is not sent.
  * An error after the first byte becomes one SSE error event.
  */
 export async function relayStream(

@@ -68,6 +68,19 @@ describe("spend batches written on a thread (SQLite file)", () => {
     expect(await spend.queryLogs({ requestId: "r7" })).toHaveLength(1);
   });
 
+  it("writes off the main connection: a batch completes while a transaction holds that connection", async () => {
+    const spend = new SqlSpendStore(database);
+    // Written on the main connection, the batch would wait for this transaction, which waits for it.
+    const inserted = await database.db.transaction().execute(async (transaction) => {
+      await transaction.selectFrom("spend_logs").select("request_id").execute();
+      const timeout = new Promise<string>((resolve) =>
+        setTimeout(() => resolve("waited for the main connection"), 3000),
+      );
+      return Promise.race([spend.insertBatch([entry("during", "k")]), timeout]);
+    });
+    expect(inserted).toEqual({ inserted: 1, skipped: 0 });
+  });
+
   it("fails a batch the database refuses, all or nothing, and writes the next one", async () => {
     const spend = new SqlSpendStore(database);
     const broken = [entry("ok-1", "k"), { ...entry("bad", "k"), status: null as unknown as "success" }];
