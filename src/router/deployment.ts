@@ -42,8 +42,29 @@ export interface Deployment {
   /** Cost per input and output token, when the config says. */
   readonly inputCost: number | undefined;
   readonly outputCost: number | undefined;
+  /** Every price the config sets, with LiteLLM's names (for spend tracking). */
+  readonly prices: Readonly<DeploymentPrices>;
   readonly mode: string | undefined;
   readonly config: DeploymentConfig;
+}
+
+/** The per-token prices a deployment may set, in `model_info` or `litellm_params`. */
+export interface DeploymentPrices {
+  input_cost_per_token?: number;
+  output_cost_per_token?: number;
+  cache_read_input_token_cost?: number;
+}
+
+const PRICE_KEYS = ["input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost"] as const;
+
+/** The prices `model_info` sets, else those `litellm_params` sets (as LiteLLM reads them). */
+function pricesOf(config: DeploymentConfig): DeploymentPrices {
+  const prices: DeploymentPrices = {};
+  for (const key of PRICE_KEYS) {
+    const price = numberField(config.model_info, key) ?? numberField(config.litellm_params, key);
+    if (price !== undefined) prices[key] = price;
+  }
+  return prices;
 }
 
 function numberField(source: object | undefined, key: string): number | undefined {
@@ -79,6 +100,7 @@ export function createDeployment(config: DeploymentConfig, id: string): Deployme
   const params = config.litellm_params;
   const info = config.model_info;
   const callDefaults: Record<string, unknown> = {};
+  const prices = pricesOf(config);
   for (const [key, value] of Object.entries(params)) {
     if (!ROUTING_KEYS.has(key) && value !== undefined) callDefaults[key] = value;
   }
@@ -98,8 +120,9 @@ export function createDeployment(config: DeploymentConfig, id: string): Deployme
     numRetries: numberField(params, "num_retries") ?? numberField(params, "max_retries"),
     cooldownTime: numberField(params, "cooldown_time"),
     maxInputTokens: numberField(info, "max_input_tokens"),
-    inputCost: numberField(info, "input_cost_per_token") ?? numberField(params, "input_cost_per_token"),
-    outputCost: numberField(info, "output_cost_per_token") ?? numberField(params, "output_cost_per_token"),
+    inputCost: prices.input_cost_per_token,
+    outputCost: prices.output_cost_per_token,
+    prices,
     mode: typeof info?.mode === "string" ? info.mode : undefined,
     config,
   };

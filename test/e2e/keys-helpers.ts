@@ -14,7 +14,7 @@ import { countWords } from "../fakes/upstream-answers.js";
 export const MASTER_KEY = "sk-keys-e2e-master";
 
 /** The explicit prices of the `priced` group (USD per token). */
-export const PRICED = { input: 0.000_01, output: 0.000_03 } as const;
+export const PRICED = { input: 0.000_01, output: 0.000_03, cacheRead: 0.000_002 } as const;
 /** gpt-4o-mini in the built-in price table: $0.15 / $0.60 per million tokens. */
 export const MINI = { input: 0.15 / 1e6, output: 0.6 / 1e6 } as const;
 
@@ -29,6 +29,7 @@ export function modelList(upstreamBaseUrl: string): unknown[] {
     deployment("priced", "openai/priced-upstream", {
       input_cost_per_token: PRICED.input,
       output_cost_per_token: PRICED.output,
+      cache_read_input_token_cost: PRICED.cacheRead,
     }),
     deployment("mini", "openai/gpt-4o-mini"),
     deployment("other", "openai/other-upstream", {

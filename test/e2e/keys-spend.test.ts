@@ -119,6 +119,31 @@ describe("the cost of a JSON answer", () => {
     expect(row.spend).toBeCloseTo(expected, 15);
   });
 
+  it("bills cached prompt tokens at the deployment's cache_read_input_token_cost", async () => {
+    const { key } = await gate.newKey({});
+    upstream.script({
+      kind: "json",
+      body: {
+        id: "chatcmpl-cached",
+        object: "chat.completion",
+        created: 1,
+        model: "priced-upstream",
+        choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+        usage: {
+          prompt_tokens: 100,
+          completion_tokens: 10,
+          total_tokens: 110,
+          prompt_tokens_details: { cached_tokens: 40 },
+        },
+      },
+    });
+    const answer = await gate.api("POST", "/v1/chat/completions", chatBody("priced"), key);
+    expect(answer.status).toBe(200);
+    const expected = 60 * PRICED.input + 40 * PRICED.cacheRead + 10 * PRICED.output;
+    expect(Number(answer.headers.get("x-llmgate-response-cost"))).toBeCloseTo(expected, 15);
+    expect((await rowOf(callIdOf(answer.headers))).spend).toBeCloseTo(expected, 15);
+  });
+
   it("uses the built-in price table for a known model (gpt-4o-mini)", async () => {
     const { key } = await gate.newKey({});
     const text = "price me from the table";

@@ -85,14 +85,6 @@ function allowedFallbacks(identity: Identity, body: Record<string, unknown>): vo
   );
 }
 
-function pricesOf(deployment: Deployment | undefined): PriceOverrides | undefined {
-  if (deployment === undefined) return undefined;
-  const prices: PriceOverrides = {};
-  if (deployment.inputCost !== undefined) prices.input_cost_per_token = deployment.inputCost;
-  if (deployment.outputCost !== undefined) prices.output_cost_per_token = deployment.outputCost;
-  return prices;
-}
-
 interface Outcome {
   status: number;
   errorCode?: string | undefined;
@@ -125,7 +117,7 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
         modelGroup: meta?.modelGroup ?? (typeof body?.model === "string" ? body.model : undefined),
         model: outcome.model,
         deploymentId,
-        prices: pricesOf(deploymentId === undefined ? undefined : options.router.deployment(deploymentId)),
+        prices: deploymentId === undefined ? undefined : options.router.deployment(deploymentId)?.prices,
         usage: outcome.usage,
         status: outcome.status,
         errorCode: outcome.errorCode,
