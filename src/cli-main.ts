@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, type LlmgateConfig, loadConfig, parseConfig } from "./config/index.js";
-import { isServingChild } from "./node-flags.js";
+import { onCommandGone } from "./node-flags.js";
 import { createProxy } from "./proxy/index.js";
 import { redisUrlOf } from "./proxy/shared-state.js";
 import { isWorker, runPrimary } from "./workers.js";
@@ -96,7 +96,10 @@ async function main(): Promise<number> {
         "llmgate: warning: with --num_workers > 1 and no Redis, each worker keeps its own rate-limit and cooldown counters; set router_settings.redis_url (or REDIS_URL) to share them\n",
       );
     }
-    return runPrimary(workerCount);
+    const finished = runPrimary(workerCount);
+    // The primary stops its workers on SIGTERM: so it does when the command is gone.
+    onCommandGone(() => process.kill(process.pid, "SIGTERM"));
+    return finished;
   }
   const logLevel =
     values.detailed_debug === true
@@ -126,12 +129,8 @@ async function main(): Promise<number> {
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
-  if (isServingChild() && !isWorker()) {
-    // The command that started this node is gone (even by SIGKILL): stop as on SIGTERM.
-    process.channel?.unref();
-    process.once("disconnect", () => shutdown("SIGTERM"));
-    if (!process.connected) shutdown("SIGTERM");
-  }
+  // A worker is stopped by its primary (node:cluster), not by the command.
+  if (!isWorker()) onCommandGone(() => shutdown("SIGTERM"));
   return -1;
 }
 

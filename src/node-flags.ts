@@ -30,6 +30,17 @@ export function isServingChild(): boolean {
 }
 
 /**
+ * In the node runWithNodeFlags started: calls `stop` once the command that started it is gone,
+ * however it ended (SIGKILL included: its IPC channel closes). Elsewhere it does nothing.
+ */
+export function onCommandGone(stop: () => void): void {
+  if (!isServingChild()) return;
+  process.channel?.unref();
+  process.once("disconnect", stop);
+  if (!process.connected) stop();
+}
+
+/**
  * Node flags cannot be set once node runs, so when this process lacks them, the same command runs
  * again in a node that has them: signals are passed on, and the child's exit code is returned.
  * Undefined means this process goes on itself: it has the flags, it is that child, it only prints

@@ -9,6 +9,25 @@ import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
 
 let upstream: FakeUpstream;
 
+/** The pids of a process's children (Linux). */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+}
+
+/** Whether `condition` holds within 5 s, checked every 50 ms. */
+async function eventually(condition: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 5000;
+  while (!condition() && Date.now() < deadline) await sleep(50);
+  return condition();
+}
+
 beforeAll(async () => {
   upstream = await startFakeUpstream();
 });
@@ -43,16 +62,14 @@ describe("the llmgate command", () => {
     const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: ${upstream.baseUrl}\n`;
     const proxy = await startProxy({ config });
     const parentPid = proxy.process.pid ?? 0;
-    const childPid = Number(execFileSync("pgrep", ["-P", String(parentPid)], { encoding: "utf8" }).trim());
+    const childPid = childrenOf(parentPid)[0] ?? 0;
     const commandLine = readFileSync(`/proc/${childPid}/cmdline`, "utf8").split("\0");
     expect(commandLine).toEqual(expect.arrayContaining([...PROXY_NODE_FLAGS]));
     const answer = await fetch(`${proxy.url}/health/liveliness`);
     expect(answer.status).toBe(200);
     // SIGKILL leaves the command no chance to pass a signal on: the child notices it is gone.
     await proxy.stop("SIGKILL");
-    const deadline = Date.now() + 5000;
-    while (existsSync(`/proc/${childPid}`) && Date.now() < deadline) await sleep(50);
-    expect(existsSync(`/proc/${childPid}`)).toBe(false);
+    expect(await eventually(() => !existsSync(`/proc/${childPid}`))).toBe(true);
   });
 
   it("--num_workers 2 serves from two processes and exits cleanly on SIGTERM", async () => {
@@ -67,8 +84,21 @@ describe("the llmgate command", () => {
     expect(answers.map((answer) => answer.choices[0]?.message.content)).toEqual(
       Array.from({ length: 20 }, (_, index) => `echo: n${index}`),
     );
+    const primary = childrenOf(proxy.process.pid ?? 0)[0] ?? 0;
+    expect(await eventually(() => childrenOf(primary).length === 2)).toBe(true);
     expect(await proxy.stop("SIGTERM")).toBe(0);
     expect(proxy.stderr()).toContain("listening");
+  });
+
+  it("--num_workers 2: the primary and its workers stop when the command is killed", async () => {
+    const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: ${upstream.baseUrl}\n`;
+    const proxy = await startProxy({ config, args: ["--num_workers", "2"] });
+    const primary = childrenOf(proxy.process.pid ?? 0)[0] ?? 0;
+    expect(await eventually(() => childrenOf(primary).length === 2)).toBe(true);
+    const workers = childrenOf(primary);
+    await proxy.stop("SIGKILL");
+    const isGone = (pid: number) => !existsSync(`/proc/${pid}`);
+    expect(await eventually(() => [primary, ...workers].every(isGone))).toBe(true);
   });
 
   it("lets clients bring api_base and api_key only when allow_client_side_credentials is set", async () => {
