@@ -67,8 +67,11 @@ async function openSqlite(path: string): Promise<Database> {
     path,
     onClose: (task) => closeTasks.push(task),
     close: async () => {
-      for (const task of closeTasks.splice(0)) await task();
-      await db.destroy();
+      try {
+        for (const task of closeTasks.splice(0)) await task();
+      } finally {
+        await db.destroy();
+      }
     },
   };
 }

@@ -11,7 +11,18 @@ export interface SpendThreadRequest {
   rows: SpendLogsTable[];
 }
 
-export type SpendThreadAnswer = { id: number; inserted: number } | { id: number; error: string };
+/** A failed batch: the error's message and SQLite code (e.g. SQLITE_CONSTRAINT_NOTNULL) for the logs. */
+export type SpendThreadAnswer =
+  | { id: number; inserted: number }
+  | { id: number; error: { message: string; code: string | undefined } };
+
+function describe(error: unknown): { message: string; code: string | undefined } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    code: typeof code === "string" ? code : undefined,
+  };
+}
 
 const { path } = workerData as { path: string };
 const connection = new BetterSqlite3(path);
@@ -24,10 +35,9 @@ parentPort?.on("message", (request: SpendThreadRequest) => {
     statements ??= prepareSpendStatements(connection);
     writeSpendBatch(connection, statements, request.rows).then(
       (inserted) => answer({ id: request.id, inserted }),
-      (error: unknown) =>
-        answer({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => answer({ id: request.id, error: describe(error) }),
     );
   } catch (error) {
-    answer({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+    answer({ id: request.id, error: describe(error) });
   }
 });

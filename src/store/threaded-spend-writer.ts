@@ -31,6 +31,7 @@ export class ThreadedSqliteSpendWriter implements SpendBatchWriter {
   readonly #path: string;
   readonly #pending = new Map<number, Pending>();
   #worker: Worker | undefined;
+  #isClosed = false;
   #nextId = 1;
 
   constructor(path: string) {
@@ -38,6 +39,7 @@ export class ThreadedSqliteSpendWriter implements SpendBatchWriter {
   }
 
   write(rows: readonly SpendLogsTable[]): Promise<number> {
+    if (this.#isClosed) return Promise.reject(new Error("the spend writer is closed"));
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -49,6 +51,7 @@ export class ThreadedSqliteSpendWriter implements SpendBatchWriter {
   }
 
   async close(): Promise<void> {
+    this.#isClosed = true;
     const worker = this.#worker;
     this.#worker = undefined;
     await worker?.terminate();
@@ -62,7 +65,8 @@ export class ThreadedSqliteSpendWriter implements SpendBatchWriter {
       const pending = this.#pending.get(answer.id);
       this.#pending.delete(answer.id);
       if (this.#pending.size === 0) worker.unref();
-      if ("error" in answer) pending?.reject(new Error(answer.error));
+      if ("error" in answer)
+        pending?.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
       else pending?.resolve(answer.inserted);
     });
     const stop = (error: Error) => {

@@ -1,6 +1,6 @@
 // The spend writer thread runs from the built package (its script is a built file): these tests load
 // the store from dist/, as the llmgate command does, against a SQLite file.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -17,9 +17,10 @@ const { SqlSpendStore } = (await built(
   "sql-spend-store",
 )) as typeof import("../../src/store/sql-spend-store.js");
 const { SqlKeyStore } = (await built("sql-key-store")) as typeof import("../../src/store/sql-key-store.js");
-const { canWriteSpendOnThread } = (await built(
+const { canWriteSpendOnThread, ThreadedSqliteSpendWriter } = (await built(
   "threaded-spend-writer",
 )) as typeof import("../../src/store/threaded-spend-writer.js");
+const { toSpendLogRow } = (await built("spend-rows")) as typeof import("../../src/store/spend-rows.js");
 
 function entry(requestId: string, apiKey: string): SpendLogEntry {
   return {
@@ -84,8 +85,27 @@ describe("spend batches written on a thread (SQLite file)", () => {
   it("fails a batch the database refuses, all or nothing, and writes the next one", async () => {
     const spend = new SqlSpendStore(database);
     const broken = [entry("ok-1", "k"), { ...entry("bad", "k"), status: null as unknown as "success" }];
-    await expect(spend.insertBatch(broken)).rejects.toThrow(/NOT NULL/i);
+    await expect(spend.insertBatch(broken)).rejects.toMatchObject({
+      message: expect.stringMatching(/NOT NULL/i),
+      code: "SQLITE_CONSTRAINT_NOTNULL",
+    });
     expect(await spend.queryLogs({ requestId: "ok-1" })).toEqual([]);
     expect(await spend.insertBatch([entry("ok-2", "k")])).toEqual({ inserted: 1, skipped: 0 });
+  });
+
+  it("rejects the batch of a thread that died, starts a new thread for the next one, and refuses writes once closed", async () => {
+    const path = join(directory, "later", "spend.db");
+    const writer = new ThreadedSqliteSpendWriter(path);
+    // The directory does not exist yet: the thread cannot open the file and dies.
+    await expect(writer.write([toSpendLogRow(entry("first", "k"))])).rejects.toThrow();
+    await mkdir(join(directory, "later"));
+    const later = await openDatabase(`sqlite:${path}`, { configDir: directory });
+    try {
+      expect(await writer.write([toSpendLogRow(entry("second", "k"))])).toBe(1);
+    } finally {
+      await writer.close();
+      await later.close();
+    }
+    await expect(writer.write([toSpendLogRow(entry("third", "k"))])).rejects.toThrow(/closed/);
   });
 });
