@@ -12,7 +12,6 @@ export {
   litellmSettingsSchema,
   llmgateConfigSchema,
   type ModelInfo,
-  modelInfoSchema,
   type RouterSettings,
   type RoutingStrategy,
   routerSettingsSchema,

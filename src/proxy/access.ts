@@ -84,15 +84,17 @@ export function rollBudgetPeriods(identity: VirtualIdentity, nowMs: number): voi
   if (identity.team !== undefined) rollBudgetPeriod(identity.team, nowMs);
 }
 
-/** Whether a caller may use a model: always for the master key and an open proxy. */
+/**
+ * Whether a caller may use a model: always for the master key and an open proxy; for a virtual key
+ * when its `models` and its team's allow it (the same rule checkModelAccess enforces, without
+ * building the error).
+ */
 export function canUseModel(identity: Identity, model: string): boolean {
   if (identity.kind !== "virtual") return true;
-  try {
-    checkModelAccess(identity, model);
-    return true;
-  } catch {
-    return false;
-  }
+  const { key, team } = identity;
+  return (
+    allows(key.models, model, team?.models) && (team === undefined || allows(team.models, model, undefined))
+  );
 }
 
 /** Spend in the current budget period: 0 once `budget_reset_at` has passed. */

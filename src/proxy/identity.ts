@@ -20,7 +20,3 @@ declare module "fastify" {
     identity: Identity;
   }
 }
-
-export function isAdmin(identity: Identity): boolean {
-  return identity.kind === "master" || identity.kind === "open";
-}

@@ -42,10 +42,10 @@ export interface RouterOptions {
   preCallChecks: boolean;
 }
 
-export const DEFAULT_NUM_RETRIES = 2;
-export const DEFAULT_ALLOWED_FAILS = 3;
-export const DEFAULT_COOLDOWN_SECONDS = 5;
-export const DEFAULT_MAX_FALLBACKS = 5;
+const DEFAULT_NUM_RETRIES = 2;
+const DEFAULT_ALLOWED_FAILS = 3;
+const DEFAULT_COOLDOWN_SECONDS = 5;
+const DEFAULT_MAX_FALLBACKS = 5;
 
 function fallbackMap(list: FallbackList | undefined): ReadonlyMap<string, readonly string[]> {
   const map = new Map<string, readonly string[]>();

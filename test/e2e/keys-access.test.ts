@@ -61,6 +61,20 @@ describe("model access", () => {
     expect(all.data.map((model) => model.id).sort()).toEqual(["mini", "other", "priced"]);
   });
 
+  it("retrieves one model on /v1/models/{model}: 404 for an unknown one and for one the key may not use", async () => {
+    const { key } = await gate.newKey({ models: ["mini"] });
+    const client = gate.client(key);
+    expect(await client.models.retrieve("mini")).toMatchObject({ id: "mini", object: "model" });
+    for (const id of ["priced", "no-such-model"]) {
+      const failure = await client.models.retrieve(id).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((failure as InstanceType<typeof OpenAI.NotFoundError>).error).toMatchObject({
+        code: "model_not_found",
+        param: "model",
+      });
+    }
+  });
+
   it("shows a key only its models on /model/info and /model_group/info", async () => {
     const { key } = await gate.newKey({ models: ["mini"] });
     const info = await gate.api("GET", "/model/info", undefined, key);

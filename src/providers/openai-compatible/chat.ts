@@ -2,7 +2,7 @@ import type { ChatCompletionChunk, ChatCompletionRequest } from "../../openai/ty
 import type { OperationDefinition, StreamTransformer, TransformSettings } from "../types.js";
 import { hasSystemMessage, mapSystemMessages } from "./system-messages.js";
 
-export function toOpenAICompatibleChatRequest(
+function toOpenAICompatibleChatRequest(
   request: ChatCompletionRequest,
   settings: TransformSettings,
 ): Record<string, unknown> {

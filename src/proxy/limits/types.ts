@@ -48,9 +48,3 @@ export function windowOf(nowMs: number): number {
 export function secondsToWindowEnd(nowMs: number): number {
   return Math.max(1, Math.ceil(((windowOf(nowMs) + 1) * WINDOW_MS - nowMs) / 1000));
 }
-
-export function hasLimits(scope: LimitScope): boolean {
-  return (
-    scope.rpmLimit !== undefined || scope.tpmLimit !== undefined || scope.maxParallelRequests !== undefined
-  );
-}

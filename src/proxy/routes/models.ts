@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { NotFoundError } from "../../errors/index.js";
 import type { Model } from "../../openai/types.js";
 import { canUseModel } from "../access.js";
 import type { Identity } from "../identity.js";
@@ -22,16 +23,13 @@ export function registerModelRoutes(app: FastifyInstance, router: ProxyRouter): 
   });
   for (const path of ["/models", "/v1/models"]) app.get(path, list);
   for (const path of ["/models/:model", "/v1/models/:model"]) {
-    app.get(path, async (request, reply) => {
+    app.get(path, async (request) => {
       const id = (request.params as { model: string }).model;
       if (!visibleModels(router, request.identity).includes(id)) {
-        return reply.code(404).send({
-          error: {
-            message: `model "${id}" not found`,
-            type: "invalid_request_error",
-            param: "model",
-            code: "model_not_found",
-          },
+        throw new NotFoundError({
+          message: `model "${id}" not found`,
+          param: "model",
+          code: "model_not_found",
         });
       }
       return toModel(id);
