@@ -42,10 +42,12 @@ describe("cooldowns", () => {
 
   it("forgets failures of an earlier minute", async () => {
     const state = new MemoryRouterState();
-    const { router, clock } = createTestRouter(
+    const { router, clock, fake } = createTestRouter(
       [deployment("gpt", "openai/a", {}, { id: "a" }), deployment("gpt", "openai/b", {}, { id: "b" })],
       {
         state,
+        // The first of the tied deployments: `a` both times.
+        random: () => 0.99,
         router_settings: { allowed_fails: 1, num_retries: 0, routing_strategy: "cost-based-routing" },
         behaviours: { "openai/a": { error: new InternalServerError({ message: "boom" }) } },
       },
@@ -53,6 +55,7 @@ describe("cooldowns", () => {
     await router.route("chat", chatRequest("gpt"));
     clock.advance(60_000);
     await router.route("chat", chatRequest("gpt"));
+    expect(fake.countFor("openai/a")).toBe(2);
     const [usage] = await state.read(["a"], minute + 1);
     expect(usage?.cooldownUntil).toBe(0);
   });

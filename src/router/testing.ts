@@ -19,6 +19,8 @@ export interface StreamScript {
   failAfter?: { count: number; error: LlmgateError };
   /** Waited (real time) before the first chunk. */
   firstChunkDelayMs?: number;
+  /** Added to the fake clock after the first chunk (a stream slow to finish). */
+  advanceAfterFirstMs?: number;
 }
 
 export type Reply =
@@ -70,6 +72,7 @@ const delay = (milliseconds: number) => new Promise((resolve) => setTimeout(reso
 function scriptedStream(
   model: string,
   script: StreamScript,
+  clock: FakeClock | undefined,
 ): { stream: ChunkStream<ChatCompletionChunk>; isAborted: () => boolean } {
   let isAborted = false;
   async function* generate(): AsyncGenerator<ChatCompletionChunk> {
@@ -79,6 +82,7 @@ function scriptedStream(
       if (script.failAfter !== undefined && index === script.failAfter.count) throw script.failAfter.error;
       if (isAborted) return;
       yield chunk(model, text);
+      if (index === 0 && script.advanceAfterFirstMs !== undefined) clock?.advance(script.advanceAfterFirstMs);
     }
   }
   const generator = generate();
@@ -113,7 +117,7 @@ export function createFakeCall(behaviours: Record<string, Behaviour> = {}, clock
     if ("error" in reply) throw reply.error;
     if (reply.advanceMs !== undefined) clock?.advance(reply.advanceMs);
     if ("stream" in reply) {
-      const scripted = scriptedStream(model, reply.stream);
+      const scripted = scriptedStream(model, reply.stream, clock);
       streams.push({ model, isAborted: scripted.isAborted });
       return {
         kind: "stream",

@@ -64,7 +64,8 @@ describe("latency-based-routing", () => {
       {
         router_settings: { routing_strategy: "latency-based-routing" },
         behaviours: {
-          "openai/quick-start": { stream: { chunks: ["a", "b"] }, advanceMs: 50 },
+          // First chunk after 50 ms but done after 1,050 ms, against 400 ms for both.
+          "openai/quick-start": { stream: { chunks: ["a", "b"], advanceAfterFirstMs: 1000 }, advanceMs: 50 },
           "openai/slow-start": { stream: { chunks: ["a"] }, advanceMs: 400 },
         },
       },
@@ -74,17 +75,20 @@ describe("latency-based-routing", () => {
   });
 
   it("learns from timeouts", async () => {
-    const { router } = createTestRouter(
+    const { router, fake } = createTestRouter(
       [
         deployment("gpt", "openai/hangs", {}, { id: "hangs" }),
         deployment("gpt", "openai/fine", {}, { id: "fine" }),
       ],
       {
         router_settings: { routing_strategy: "latency-based-routing", timeout: 0.02, num_retries: 1 },
-        behaviours: { "openai/hangs": { waitMs: 200 }, "openai/fine": { advanceMs: 10 } },
+        // The hang takes 200 ms on the router's clock before the 20 ms timeout stops waiting.
+        behaviours: { "openai/hangs": { advanceMs: 200, waitMs: 200 }, "openai/fine": { advanceMs: 10 } },
       },
     );
     const counts = await countIds(router, 20);
     expect(counts.get("fine")).toBe(20);
+    // Once its timeout counted as a 200 ms latency, the hanging deployment is no longer tried first.
+    expect(fake.countFor("openai/hangs")).toBeLessThanOrEqual(1);
   });
 });

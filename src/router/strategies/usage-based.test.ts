@@ -57,6 +57,18 @@ describe("usage-based-routing", () => {
     }
   });
 
+  it("refuses a group whose only deployment used its whole tpm this minute", async () => {
+    const state = new MemoryRouterState();
+    const { router, fake } = createTestRouter([deployment("gpt", "openai/a", { tpm: 1000 }, { id: "a" })], {
+      router_settings: { routing_strategy: "usage-based-routing" },
+      state,
+    });
+    await state.addTokens("a", Math.floor(Date.UTC(2025, 0, 1) / 60_000), 1000);
+    const outcome = await router.route("chat", chatRequest("gpt"));
+    expect(outcome.ok).toBe(false);
+    expect(fake.countFor("openai/a")).toBe(0);
+  });
+
   it("spreads evenly between equal deployments", async () => {
     const { router, fake } = createTestRouter(
       [

@@ -1,10 +1,13 @@
 import { type Candidate, pickLowest, type RoutingStrategy, type StrategyContext } from "./strategy.js";
 
-/** True when one more request (with its prompt tokens) stays within the deployment's rpm and tpm. */
+/**
+ * True when one more request (with its prompt tokens, at least one when they were not counted)
+ * stays within the deployment's rpm and tpm.
+ */
 function hasRoom(candidate: Candidate, inputTokens: number): boolean {
   const { rpm, tpm } = candidate.deployment;
   if (rpm !== undefined && candidate.usage.requests + 1 > rpm) return false;
-  if (tpm !== undefined && candidate.usage.tokens + inputTokens > tpm) return false;
+  if (tpm !== undefined && candidate.usage.tokens + Math.max(inputTokens, 1) > tpm) return false;
   return true;
 }
 
