@@ -1,6 +1,6 @@
 /** `/key/generate`, `/key/update`, `/key/regenerate`, `/key/block`, `/key/unblock`, `/key/delete`. */
 import { BadRequestError } from "../../errors/index.js";
-import { displayKeyName, hashApiKey, type KeyRecord } from "../../store/index.js";
+import { displayKeyName, hashApiKey, type KeyChanges, type KeyRecord } from "../../store/index.js";
 import { checkKeyTeam, ensureUser, toKeyChanges } from "./key-changes.js";
 import { type KeyJson, toKeyJson } from "./key-json.js";
 import type { DeleteKeysBody, GenerateKeyBody, RegenerateKeyBody, UpdateKeyBody } from "./key-schemas.js";
@@ -41,6 +41,18 @@ async function requireKey(dependencies: ManagementDependencies, keyOrHash: strin
   return found(key, "key", "key");
 }
 
+/** A change's team must allow its models, and its user must exist (created when it does not). */
+async function checkKeyChanges(
+  dependencies: ManagementDependencies,
+  existing: KeyRecord,
+  changes: KeyChanges,
+): Promise<void> {
+  if (changes.teamId !== undefined || changes.models !== undefined) {
+    await checkKeyTeam(dependencies, changes.teamId ?? existing.teamId, changes.models ?? existing.models);
+  }
+  if (changes.userId !== undefined) await ensureUser(dependencies, changes.userId);
+}
+
 /** `/key/update`: LiteLLM answers the key as given and its fields after the change. */
 export async function updateKey(
   dependencies: ManagementDependencies,
@@ -49,10 +61,7 @@ export async function updateKey(
   const { key: keyOrHash, ...fields } = body;
   const existing = await requireKey(dependencies, keyOrHash);
   const changes = toKeyChanges(fields, dependencies.now());
-  if (changes.teamId !== undefined || changes.models !== undefined) {
-    await checkKeyTeam(dependencies, changes.teamId ?? existing.teamId, changes.models ?? existing.models);
-  }
-  if (changes.userId !== undefined) await ensureUser(dependencies, changes.userId);
+  await checkKeyChanges(dependencies, existing, changes);
   const updated = await rejectConflict(aliasTaken(fields.key_alias), "key_alias", () =>
     dependencies.stores.keys.update(existing.tokenHash, changes),
   );
@@ -72,10 +81,7 @@ export async function regenerateKey(
   const { key: _key, new_key: newKey, ...fields } = body;
   const existing = await requireKey(dependencies, keyOrHash);
   const changes = toKeyChanges(fields, dependencies.now());
-  if (changes.teamId !== undefined || changes.models !== undefined) {
-    await checkKeyTeam(dependencies, changes.teamId ?? existing.teamId, changes.models ?? existing.models);
-  }
-  if (changes.userId !== undefined) await ensureUser(dependencies, changes.userId);
+  await checkKeyChanges(dependencies, existing, changes);
   const rawKey = newKey ?? generateRawKey();
   const newHash = hashApiKey(rawKey);
   if ((await dependencies.stores.keys.findByHash(newHash)) !== undefined) {
@@ -85,15 +91,21 @@ export async function regenerateKey(
       code: "already_exists",
     });
   }
-  if (Object.keys(changes).length > 0) {
-    await rejectConflict(aliasTaken(fields.key_alias), "key_alias", () =>
-      dependencies.stores.keys.update(existing.tokenHash, changes),
+  let replaced: KeyRecord | undefined;
+  try {
+    if (Object.keys(changes).length > 0) {
+      await rejectConflict(aliasTaken(fields.key_alias), "key_alias", () =>
+        dependencies.stores.keys.update(existing.tokenHash, changes),
+      );
+    }
+    replaced = await rejectConflict("new_key is already in use", "new_key", () =>
+      dependencies.stores.keys.replaceHash(existing.tokenHash, newHash, displayKeyName(rawKey)),
     );
+  } finally {
+    // Also when the new hash was refused after the changes were written: caches must not keep
+    // the old fields.
+    dependencies.invalidateKey(existing.tokenHash);
   }
-  const replaced = await rejectConflict("new_key is already in use", "new_key", () =>
-    dependencies.stores.keys.replaceHash(existing.tokenHash, newHash, displayKeyName(rawKey)),
-  );
-  dependencies.invalidateKey(existing.tokenHash);
   dependencies.invalidateKey(newHash);
   return withRawKey(rawKey, fields.duration, found(replaced, "key", "key"));
 }

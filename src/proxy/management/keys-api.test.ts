@@ -235,6 +235,23 @@ describe("/key/regenerate", () => {
     expect(reused.body.error.message).toBe("new_key is already in use");
   });
 
+  it("invalidates the cached key when its changes were written but the new key was not", async () => {
+    const created = await generate({ max_budget: 7 });
+    const keys = harness.stores.keys;
+    const replaceHash = keys.replaceHash;
+    keys.replaceHash = async () => {
+      throw new Error("the database went away");
+    };
+    try {
+      const failed = await post("/key/regenerate", { key: created.key, max_budget: 9 });
+      expect(failed.status).toBe(500);
+    } finally {
+      keys.replaceHash = replaceHash;
+    }
+    expect((await keys.findByHash(created.token))?.maxBudget).toBe(9);
+    expect(harness.invalidated.keys).toContain(created.token);
+  });
+
   it("takes the key from the path too, and answers 404 for an unknown one", async () => {
     const created = await generate();
     const byPath = await post(`/key/${created.key}/regenerate`, {});
