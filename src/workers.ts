@@ -2,28 +2,42 @@ import cluster from "node:cluster";
 
 /**
  * `--num_workers N`: N processes share the listening port (node:cluster). The primary only forks,
- * relays SIGTERM/SIGINT, and exits once every worker has; a worker that dies unasked is replaced.
+ * relays SIGTERM/SIGINT, and exits once every worker has; a worker that dies unasked is replaced,
+ * unless it never served: then all stop and the primary exits 1 (no endless restarts).
  */
 export function runPrimary(workerCount: number): Promise<number> {
   let isStopping = false;
+  let exitCode = 0;
+  /** Workers that were serving at some point: only those are replaced when they die. */
+  const served = new Set<number>();
+  const stop = (signal: NodeJS.Signals) => {
+    if (isStopping) return;
+    isStopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  cluster.on("listening", (worker) => served.add(worker.id));
   for (let index = 0; index < workerCount; index++) cluster.fork();
   cluster.on("exit", (worker, code, signal) => {
     if (isStopping) return;
+    if (!served.has(worker.id)) {
+      // It failed before serving (a port in use, a database it cannot open): another would too.
+      process.stderr.write(
+        `llmgate: worker ${worker.process.pid} exited (${signal ?? code}) before serving; stopping\n`,
+      );
+      exitCode = 1;
+      stop("SIGTERM");
+      return;
+    }
     process.stderr.write(
       `llmgate: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`,
     );
     cluster.fork();
   });
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      if (isStopping) return;
-      isStopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
-    };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
     cluster.on("exit", () => {
-      if (isStopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+      if (isStopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode);
     });
   });
 }

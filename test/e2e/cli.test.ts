@@ -1,5 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,6 +104,33 @@ describe("the llmgate command", () => {
     await proxy.stop("SIGKILL");
     const isGone = (pid: number) => !existsSync(`/proc/${pid}`);
     expect(await eventually(() => [primary, ...workers].every(isGone))).toBe(true);
+  });
+
+  it("--num_workers 2 exits 1, without restarting workers forever, when they cannot serve", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: ${upstream.baseUrl}\n`;
+      const directory = await mkdtemp(join(tmpdir(), "llmgate-workers-"));
+      const configPath = join(directory, "config.yaml");
+      await writeFile(configPath, config);
+      const result = await runCli([
+        "--config",
+        configPath,
+        "--num_workers",
+        "2",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("before serving");
+      await rm(directory, { recursive: true, force: true });
+    } finally {
+      blocker.close();
+    }
   });
 
   it("lets clients bring api_base and api_key only when allow_client_side_credentials is set", async () => {
