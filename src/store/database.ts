@@ -118,6 +118,23 @@ async function currentSchema(db: Kysely<StoreSchema>): Promise<string> {
 }
 
 /**
+ * Kysely's migration lock is a no-op on SQLite (it assumes one connection), so processes starting on
+ * one file (`--num_workers`, two proxies) could both apply a migration. `BEGIN IMMEDIATE` takes the
+ * file's write lock first (waiting up to busy_timeout): the others wait, then find nothing pending.
+ * Only this connection runs statements while it is held, so Kysely's statements join the transaction.
+ */
+async function migrateSqlite(database: SqliteDatabase): Promise<void> {
+  database.connection.exec("BEGIN IMMEDIATE");
+  try {
+    await migrateToLatest(database.db as unknown as Kysely<unknown>, { disableTransactions: true });
+    database.connection.exec("COMMIT");
+  } catch (error) {
+    if (database.connection.inTransaction) database.connection.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/**
  * Opens the store's database: no URL -> SQLite file `llmgate.db` in `configDir`; `:memory:` ->
  * in-memory SQLite; `postgres://` or `postgresql://` -> PostgreSQL through a pg pool; `sqlite:PATH`
  * or `file:PATH` -> that SQLite file (relative to `configDir`). Runs pending migrations.
@@ -132,8 +149,11 @@ export async function openDatabase(url: string | undefined, options: OpenDatabas
     : await openSqlite(sqlitePath(url, options.configDir));
   if (options.migrate === false) return database;
   try {
-    const bookkeepingSchema = isPostgres ? await currentSchema(database.db) : undefined;
-    await migrateToLatest(database.db as unknown as Kysely<unknown>, { bookkeepingSchema });
+    if (database.dialect === "sqlite") await migrateSqlite(database);
+    else {
+      const bookkeepingSchema = await currentSchema(database.db);
+      await migrateToLatest(database.db as unknown as Kysely<unknown>, { bookkeepingSchema });
+    }
   } catch (error) {
     await database.close();
     throw error;

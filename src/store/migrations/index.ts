@@ -16,6 +16,8 @@ const migrationProvider: MigrationProvider = {
 export interface MigrateOptions {
   /** PostgreSQL schema that holds the bookkeeping tables (the connection's current schema). */
   bookkeepingSchema?: string;
+  /** Run without Kysely's own transaction: the caller holds one (SQLite's `BEGIN IMMEDIATE`). */
+  disableTransactions?: boolean;
 }
 
 /** Applies every pending migration; returns the names applied now (empty when up to date). */
@@ -26,6 +28,7 @@ export async function migrateToLatest(db: Kysely<unknown>, options: MigrateOptio
     migrationTableName: "llmgate_migration",
     migrationLockTableName: "llmgate_migration_lock",
     ...(options.bookkeepingSchema === undefined ? {} : { migrationTableSchema: options.bookkeepingSchema }),
+    disableTransactions: options.disableTransactions === true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
