@@ -1,16 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Kysely } from "kysely";
+import { type Kysely, Migrator } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestPostgresSchema, type TestPostgresSchema } from "../../test/fakes/test-databases.js";
-import { type Database, openDatabase } from "./database.js";
+import { openDatabase } from "./database.js";
+import * as initial from "./migrations/0001-initial.js";
 import { migrateToLatest } from "./migrations/index.js";
 import { SqlKeyStore } from "./sql-key-store.js";
-
-function asMigratable(database: Database): Kysely<unknown> {
-  return database.db as unknown as Kysely<unknown>;
-}
 
 describe("openDatabase with SQLite", () => {
   let configDir: string;
@@ -31,7 +28,7 @@ describe("openDatabase with SQLite", () => {
     await first.close();
 
     const second = await openDatabase(undefined, { configDir });
-    expect(await migrateToLatest(asMigratable(second))).toEqual([]);
+    expect(await migrateToLatest(second)).toEqual([]);
     expect((await new SqlKeyStore(second.db).findByHash("h1"))?.keyAlias).toBe("kept");
     await second.close();
   });
@@ -44,9 +41,28 @@ describe("openDatabase with SQLite", () => {
 
   it("applies the initial migration once", async () => {
     const database = await openDatabase(":memory:", { configDir, migrate: false });
-    expect(await migrateToLatest(asMigratable(database))).toEqual(["0001_initial"]);
-    expect(await migrateToLatest(asMigratable(database))).toEqual([]);
+    expect(await migrateToLatest(database)).toEqual(["0001_initial"]);
+    expect(await migrateToLatest(database)).toEqual([]);
     await database.close();
+  });
+
+  it("carries on a database that Kysely's Migrator migrated (llmgate before its own migrator)", async () => {
+    const path = join(configDir, "old.db");
+    const old = await openDatabase(`sqlite:${path}`, { configDir, migrate: false });
+    const migrator = new Migrator({
+      db: old.db as unknown as Kysely<unknown>,
+      provider: { getMigrations: async () => ({ "0001_initial": initial }) },
+      migrationTableName: "llmgate_migration",
+      migrationLockTableName: "llmgate_migration_lock",
+    });
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await new SqlKeyStore(old.db).create({ tokenHash: "h1", keyAlias: "kept" });
+    await old.close();
+
+    const reopened = await openDatabase(`sqlite:${path}`, { configDir });
+    expect(await migrateToLatest(reopened)).toEqual([]);
+    expect((await new SqlKeyStore(reopened.db).findByHash("h1"))?.keyAlias).toBe("kept");
+    await reopened.close();
   });
 
   it("refuses a URL it does not support", async () => {
@@ -74,7 +90,7 @@ describe("openDatabase with PostgreSQL", () => {
     await first.close();
 
     const second = await openDatabase(schema.url, { configDir: "." });
-    expect(await migrateToLatest(asMigratable(second), { bookkeepingSchema: schema.name })).toEqual([]);
+    expect(await migrateToLatest(second)).toEqual([]);
     expect((await new SqlKeyStore(second.db).findByHash("h1"))?.maxBudget).toBe(5);
     await second.close();
   });

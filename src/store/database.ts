@@ -108,29 +108,11 @@ function sqlitePath(url: string | undefined, configDir: string): string {
   return isAbsolute(path) ? path : join(configDir, path);
 }
 
-async function currentSchema(db: Kysely<StoreSchema>): Promise<string> {
+async function requireCurrentSchema(db: Kysely<StoreSchema>): Promise<void> {
   const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   const schema = result.rows[0]?.schema;
   if (schema === undefined || schema === null) {
     throw new Error("PostgreSQL has no current schema: check the search_path of the database_url");
-  }
-  return schema;
-}
-
-/**
- * Kysely's migration lock is a no-op on SQLite (it assumes one connection), so processes starting on
- * one file (`--num_workers`, two proxies) could both apply a migration. `BEGIN IMMEDIATE` takes the
- * file's write lock first (waiting up to busy_timeout): the others wait, then find nothing pending.
- * Only this connection runs statements while it is held, so Kysely's statements join the transaction.
- */
-async function migrateSqlite(database: SqliteDatabase): Promise<void> {
-  database.connection.exec("BEGIN IMMEDIATE");
-  try {
-    await migrateToLatest(database.db as unknown as Kysely<unknown>, { disableTransactions: true });
-    database.connection.exec("COMMIT");
-  } catch (error) {
-    if (database.connection.inTransaction) database.connection.exec("ROLLBACK");
-    throw error;
   }
 }
 
@@ -143,17 +125,14 @@ export async function openDatabase(url: string | undefined, options: OpenDatabas
   if (url !== undefined && !postgresUrl.test(url) && url !== ":memory:" && !sqliteUrl.test(url)) {
     throw new Error(`unsupported database_url (expected postgresql://..., sqlite:PATH or :memory:): ${url}`);
   }
-  const isPostgres = url !== undefined && postgresUrl.test(url);
-  const database = isPostgres
-    ? await openPostgres(url, options)
-    : await openSqlite(sqlitePath(url, options.configDir));
+  const database =
+    url !== undefined && postgresUrl.test(url)
+      ? await openPostgres(url, options)
+      : await openSqlite(sqlitePath(url, options.configDir));
   if (options.migrate === false) return database;
   try {
-    if (database.dialect === "sqlite") await migrateSqlite(database);
-    else {
-      const bookkeepingSchema = await currentSchema(database.db);
-      await migrateToLatest(database.db as unknown as Kysely<unknown>, { bookkeepingSchema });
-    }
+    if (database.dialect === "postgres") await requireCurrentSchema(database.db);
+    await migrateToLatest(database);
   } catch (error) {
     await database.close();
     throw error;
