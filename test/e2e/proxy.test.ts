@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ProxyProcess, runCli, startProxy } from "../fakes/proxy-process.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
@@ -204,7 +204,27 @@ describe("chat completions through the proxy", () => {
       const response = await post(path, JSON.stringify({ messages: [{ role: "user", content: "p" }] }));
       expect(response.status).toBe(200);
       expect(((await response.json()) as { object: string }).object).toBe("chat.completion");
+      // The path's model wins over the body's.
+      const named = await post(
+        path,
+        JSON.stringify({ model: "embedder", messages: [{ role: "user", content: "p" }] }),
+      );
+      expect(named.status).toBe(200);
+      expect(upstreamBody(upstream.requests.length - 1).model).toBe("upstream-model");
     }
+    const azure = new AzureOpenAI({
+      endpoint: proxy.url,
+      deployment: "my-model",
+      apiVersion: "2024-10-21",
+      apiKey: MASTER_KEY,
+      maxRetries: 0,
+    });
+    const answer = await azure.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "az" }],
+    });
+    expect(answer.choices[0]?.message.content).toBe("echo: az");
+    expect(upstreamBody(upstream.requests.length - 1).model).toBe("upstream-model");
   });
 });
 

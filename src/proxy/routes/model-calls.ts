@@ -99,9 +99,9 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
     const identity = request.identity;
     const pathModel = (request.params as { model?: string }).model;
     const body = request.body as Record<string, unknown> | null;
-    if (body !== null && typeof body === "object" && pathModel !== undefined && body.model === undefined) {
-      body.model = pathModel;
-    }
+    // `/openai/deployments/{model}/...` and `/engines/{model}/...` name the model in the path, and it
+    // wins over the body's (the Azure client sends its deployment there and any name in the body).
+    if (body !== null && typeof body === "object" && pathModel !== undefined) body.model = pathModel;
     let isRecorded = false;
     const record = (outcome: Outcome, meta: RouteMeta | undefined): number => {
       isRecorded = true;
