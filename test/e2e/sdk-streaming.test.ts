@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   APIConnectionError,
   type ChatCompletionChunk,
+  ContextWindowExceededError,
   completion,
   RateLimitError,
   Timeout,
@@ -261,6 +262,20 @@ describe("a stream that fails", () => {
     expect(seen).toHaveLength(1);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).message).toContain("Rate limit reached");
+  });
+
+  it("gives an error event without a status the status of its OpenAI type or code", async () => {
+    upstream.script({
+      kind: "stream",
+      chunks: [
+        chunk("one "),
+        { error: { message: "maximum context length exceeded", type: "invalid_request_error", code: null } },
+      ],
+    });
+    const error = await rejectionOf(collect(await completion(params(), noEnv)));
+    expect(error).toBeInstanceOf(ContextWindowExceededError);
+    expect((error as ContextWindowExceededError).status).toBe(400);
+    expect((error as Error).message).toContain("error (400)");
   });
 
   it("throws a Timeout from the iterator when the upstream stalls longer than timeout between chunks", async () => {

@@ -19,6 +19,12 @@ const EXAMPLES: readonly string[] = [
   "The input token count (1196265) exceeds the maximum number of tokens allowed (1048575).",
   "Your request exceeded model token limit: 262144 (requested: 300000)",
   "Your input exceeds the context window of this model",
+  "Context window exceeded",
+  "The input or output tokens must be reduced in order to run successfully. Please reduce the length of your prompt.",
+  "input length and `max_tokens` exceed context limit: 199000 + 21333 > 204658, decrease input length or `max_tokens` and try again",
+  "Input prompt (5000 tokens) is too long and exceeds limit of 4096",
+  "Invalid 'messages[0].content': string too long. Expected a string with maximum length 1048576, but got a string with length 2000000 instead.",
+  "Trying to keep the first 5000 tokens when context the overflows. However, the model is loaded with context length of only 4096 tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input",
   "Error code: context_length_exceeded",
 ];
 
@@ -51,6 +57,9 @@ describe("CONTEXT_WINDOW_PATTERNS", () => {
     "This model's maximum context length is 128000 tokens. However, you requested 65535 output tokens and your prompt contains at least 62466 input tokens, for a total of at least 128001 tokens.",
     "request (4390 tokens) exceeds the available context size (4096 tokens), try increasing it",
     "Input length (265330) exceeds model's maximum context length (262144).",
+    "maximum context length exceeded",
+    "Request exceeds maximum context length of 4096 tokens",
+    "context length exceeded",
   ])("recognises the variant %j", (message) => {
     expect(isContextWindowMessage(message)).toBe(true);
   });

@@ -12,7 +12,7 @@ export interface ContextWindowPattern {
 }
 
 export const CONTEXT_WINDOW_PATTERNS: readonly ContextWindowPattern[] = [
-  { seenIn: "OpenAI, vLLM, OpenRouter, DeepSeek", match: "maximum context length is" },
+  { seenIn: "OpenAI, vLLM, OpenRouter, DeepSeek, most proxies", match: "maximum context length" },
   { seenIn: "OpenAI, Azure, vLLM, Groq", match: "please reduce the length of the messages" },
   { seenIn: "sglang, Together", match: "is longer than the model's context length" },
   { seenIn: "sglang, vLLM-style servers", match: /exceeds (?:the )?model's maximum context length/ },
@@ -28,6 +28,15 @@ export const CONTEXT_WINDOW_PATTERNS: readonly ContextWindowPattern[] = [
   { seenIn: "Gemini OpenAI-compatible endpoint", match: "exceeds the maximum number of tokens allowed" },
   { seenIn: "Moonshot Kimi", match: "exceeded model token limit" },
   { seenIn: "generic", match: "exceeds the context window" },
+  { seenIn: "generic", match: /context (?:length|window) (?:has been |was |is )?exceeded/ },
+  { seenIn: "Azure OpenAI", match: "the input or output tokens must be reduced" },
+  { seenIn: "Anthropic-style servers", match: "exceed context limit" },
+  { seenIn: "vLLM", match: /is too long and exceeds (?:the )?limit of/ },
+  {
+    seenIn: "OpenAI (string_above_max_length)",
+    match: "string too long. expected a string with maximum length",
+  },
+  { seenIn: "LM Studio", match: "the model is loaded with context length of only" },
   { seenIn: "Azure, proxies that echo the code", match: "context_length_exceeded" },
 ];
 

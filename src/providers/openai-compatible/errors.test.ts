@@ -138,6 +138,14 @@ describe("mapOpenAICompatibleError: message", () => {
 });
 
 describe("mapOpenAICompatibleError: context window", () => {
+  it("uses the OpenAI code string_above_max_length", () => {
+    const body = openAIBody("Invalid 'messages[0].content': string too long.", {
+      param: "messages[0].content",
+      code: "string_above_max_length",
+    });
+    expect(mapOpenAICompatibleError(failure(400, body))).toBeInstanceOf(ContextWindowExceededError);
+  });
+
   it("uses the OpenAI code context_length_exceeded", () => {
     const body = openAIBody("Request too big.", { param: "messages", code: "context_length_exceeded" });
     const error = mapOpenAICompatibleError(failure(400, body));
@@ -301,6 +309,7 @@ describe("mapOpenAICompatibleError: content policy", () => {
       "the content management policy wording",
       openAIBody("The prompt triggered the content management policy."),
     ],
+    ["the code quoted in the message", openAIBody("Error: content_policy_violation (prompt flagged)")],
     [
       "the safety system wording",
       openAIBody(

@@ -16,7 +16,10 @@ const MAX_TEXT_LENGTH = 500;
  * context length", so 500 is in, guarded by the same specific wordings.
  */
 const CONTEXT_WINDOW_STATUSES: ReadonlySet<number> = new Set([400, 413, 422, 500]);
-const CONTEXT_WINDOW_CODES: ReadonlySet<string> = new Set(["context_length_exceeded"]);
+const CONTEXT_WINDOW_CODES: ReadonlySet<string> = new Set([
+  "context_length_exceeded",
+  "string_above_max_length",
+]);
 const CONTEXT_WINDOW_TYPES: ReadonlySet<string> = new Set(["exceed_context_size_error"]);
 
 const CONTENT_POLICY_CODES: ReadonlySet<string> = new Set([
@@ -24,7 +27,11 @@ const CONTENT_POLICY_CODES: ReadonlySet<string> = new Set([
   "content_filter",
   "ResponsibleAIPolicyViolation",
 ]);
-const CONTENT_POLICY_WORDINGS: readonly string[] = ["content management policy", "safety system"];
+const CONTENT_POLICY_WORDINGS: readonly string[] = [
+  "content management policy",
+  "safety system",
+  "content_policy_violation",
+];
 
 /** The fields of an OpenAI-shaped error body, wherever the server put them. */
 interface UpstreamErrorFields {
