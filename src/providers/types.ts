@@ -23,8 +23,10 @@ export interface UpstreamTarget {
   providerId: string;
   /** The model name the upstream knows (the part after `provider/`). */
   model: string;
-  /** Without a trailing slash; the endpoint path is appended to it. */
+  /** Without a trailing slash or query; the endpoint path is appended to it. */
   apiBase: string;
+  /** The api_base's query (`?api-version=...`), kept after the endpoint path; "" when it has none. */
+  apiQuery?: string;
   apiKey: string | undefined;
   organization: string | undefined;
 }

@@ -236,7 +236,7 @@ function prepare<K extends Operation>(
   return {
     provider,
     target,
-    url: new URL(target.apiBase + operation.path),
+    url: new URL(target.apiBase + operation.path + (target.apiQuery ?? "")),
     headers,
     payload,
     isStream: body.stream === true,

@@ -81,6 +81,14 @@ describe("openai/ chat", () => {
     expect(lastRequest().path).toBe("/v1/chat/completions");
   });
 
+  it("keeps a query of the api_base after the endpoint path", async () => {
+    await completion(
+      { model: "openai/m", api_key: "k", api_base: `${upstream.baseUrl}/?api-version=2024-10-21`, messages },
+      noEnv,
+    );
+    expect(lastRequest()).toMatchObject({ path: "/v1/chat/completions", query: "?api-version=2024-10-21" });
+  });
+
   it("guesses no /v1: an api_base without it gets a 404 as a NotFoundError suggesting /v1", async () => {
     const error = await rejectionOf(
       completion(

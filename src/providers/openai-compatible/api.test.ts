@@ -23,9 +23,20 @@ describe("resolveOpenAICompatibleTarget", () => {
       providerId: "openai",
       model: "m",
       apiBase: "http://h:1/v1",
+      apiQuery: "",
       apiKey: "k",
       organization: undefined,
     });
+  });
+
+  it("keeps a query of the api_base apart, for after the endpoint path", () => {
+    const target = resolveOpenAICompatibleTarget(
+      openai,
+      "m",
+      { api_key: "k", api_base: "http://h:1/openai/v1/?api-version=2024-10-21" },
+      {},
+    );
+    expect(target).toMatchObject({ apiBase: "http://h:1/openai/v1", apiQuery: "?api-version=2024-10-21" });
   });
 
   it("never adds /v1", () => {

@@ -45,7 +45,9 @@ export function resolveOpenAICompatibleTarget(
       param: "api_base",
     });
   }
-  const normalizedBase = stripTrailingSlashes(apiBase);
+  // A query (`?api-version=...`) stays after the endpoint path: `<base>/chat/completions?api-version=...`.
+  const queryStart = apiBase.indexOf("?");
+  const normalizedBase = stripTrailingSlashes(queryStart === -1 ? apiBase : apiBase.slice(0, queryStart));
   const isDefaultBase =
     preset.defaultApiBase !== undefined && normalizedBase === stripTrailingSlashes(preset.defaultApiBase);
   if ((apiKey === undefined || apiKey === "") && isDefaultBase && preset.isKeyRequiredAtDefaultBase) {
@@ -63,6 +65,7 @@ export function resolveOpenAICompatibleTarget(
     providerId: preset.id,
     model,
     apiBase: normalizedBase,
+    apiQuery: queryStart === -1 ? "" : apiBase.slice(queryStart),
     apiKey: apiKey === "" ? undefined : apiKey,
     organization: organization === "" ? undefined : organization,
   };
