@@ -54,6 +54,12 @@ export interface OperationDefinition<K extends Operation> {
    * OpenAI's shape already: its bytes can then be relayed as they came.
    */
   fromResponse?(body: unknown): OperationTypes[K]["response"];
+  /**
+   * Fills, in place, what an upstream left out of OpenAI's shape (without fromResponse); true when it
+   * changed something, so that the upstream's bytes are no longer the answer. An operation with it
+   * is always parsed, never read lazily.
+   */
+  repairResponse?(body: Record<string, unknown>, target: UpstreamTarget): boolean;
   createStreamTransformer?(): StreamTransformer<OperationTypes[K]["chunk"]>;
 }
 

@@ -155,15 +155,23 @@ async function attempt<K extends Operation>(
     }
     const transformer = prepared.isStream ? operation.createStreamTransformer?.() : undefined;
     if (transformer === undefined) {
-      const result = await readResponseBody(response, operation, target, isParsedLazily, {
-        kind: "response",
-        data: undefined as unknown as OperationTypes[K]["response"],
-        rawBody: undefined,
-        summary: undefined,
-        headers,
-        providerId: target.providerId,
-        model: target.model,
-      });
+      const result = await readResponseBody(
+        response,
+        operation,
+        target,
+        isParsedLazily,
+        {
+          kind: "response",
+          data: undefined as unknown as OperationTypes[K]["response"],
+          rawBody: undefined,
+          summary: undefined,
+          headers,
+          providerId: target.providerId,
+          model: target.model,
+        },
+        (body) =>
+          provider.mapError({ status: statusOfErrorPayload(body), body, headers: response.headers, target }),
+      );
       cleanup();
       return result;
     }
@@ -173,7 +181,7 @@ async function attempt<K extends Operation>(
       transformer,
       abort: (reason) => controller.abort(reason),
       mapErrorEvent: (payload) =>
-        provider.mapError({ status: statusOfErrorEvent(payload), body: payload, headers: {}, target }),
+        provider.mapError({ status: statusOfErrorPayload(payload), body: payload, headers: {}, target }),
       mapTransportError: failure,
       onEnd: cleanup,
       leavesChunksUnparsed: isParsedLazily && transformer.isPassThrough === true,
@@ -199,7 +207,7 @@ const STATUS_OF_ERROR_KIND: Readonly<Record<string, number>> = {
   insufficient_quota: 429,
 };
 
-function statusOfErrorEvent(payload: Record<string, unknown>): number {
+function statusOfErrorPayload(payload: Record<string, unknown>): number {
   const error = payload.error as { code?: unknown; status?: unknown; type?: unknown } | undefined;
   for (const value of [error?.status, error?.code]) {
     const status = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN;

@@ -55,28 +55,46 @@ function withoutBom(bytes: Uint8Array): Buffer {
  * requests are in flight); its `id` and `usage` are read into `summary`, and `data` is parsed only
  * when read.
  */
+/** A 200 whose body is an error (`{"error": ...}` and no answer): some servers report failures so. */
+function isErrorBody(parsed: unknown): parsed is Record<string, unknown> {
+  if (typeof parsed !== "object" || parsed === null) return false;
+  const body = parsed as Record<string, unknown>;
+  return (
+    body.error !== undefined && body.error !== null && body.choices === undefined && body.data === undefined
+  );
+}
+
 export async function readResponseBody<K extends Operation>(
   response: Dispatcher.ResponseData,
   operation: OperationDefinition<K>,
   target: UpstreamTarget,
   isParsedLazily: boolean,
   result: ResponseResult<K>,
+  mapErrorBody: (body: Record<string, unknown>) => Error,
 ): Promise<ResponseResult<K>> {
   type Response = OperationTypes[K]["response"];
   const { body, statusCode: status } = response;
   // A body known to be small is parsed at once, whatever the caller asked: JSON.parse is then the
-  // cheaper way, and a short string costs the heap less than a Buffer's memory outside it.
+  // cheaper way, and a short string costs the heap less than a Buffer's memory outside it. A body
+  // that may need repair is parsed too (chat and text completions: mostly one string, quick to parse).
   const declaredLength = Number(response.headers["content-length"] ?? Number.NaN);
   const isSmall = declaredLength < LAZY_PARSE_MIN_BYTES;
-  if (operation.fromResponse !== undefined || !isParsedLazily || isSmall) {
+  const { fromResponse, repairResponse } = operation;
+  if (fromResponse !== undefined || repairResponse !== undefined || !isParsedLazily || isSmall) {
     const text = await body.text();
     const parsed = parseBody(text, status, target);
-    if (operation.fromResponse !== undefined) {
-      result.data = operation.fromResponse(parsed);
-    } else {
-      result.data = parsed as Response;
-      result.rawBody = text;
+    if (isErrorBody(parsed)) throw mapErrorBody(parsed);
+    if (fromResponse !== undefined) {
+      result.data = fromResponse(parsed);
+      return result;
     }
+    result.data = parsed as Response;
+    const isRepaired =
+      repairResponse !== undefined &&
+      typeof parsed === "object" &&
+      parsed !== null &&
+      repairResponse(parsed as Record<string, unknown>, target);
+    result.rawBody = isRepaired ? undefined : text;
     return result;
   }
   const bytes = withoutBom(await readBytes(body));

@@ -2,6 +2,7 @@ import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ProxyProcess, runCli, startProxy } from "../fakes/proxy-process.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
+import { assertMatchesOpenAISchema } from "../spec/openai-schemas.js";
 
 const MASTER_KEY = "sk-master-1234";
 
@@ -225,6 +226,30 @@ describe("chat completions through the proxy", () => {
     });
     expect(answer.choices[0]?.message.content).toBe("echo: az");
     expect(upstreamBody(upstream.requests.length - 1).model).toBe("upstream-model");
+  });
+});
+
+describe("answers in OpenAI's shape", () => {
+  it("relays a server's answer with what it left out filled in, and a 200 error body as an error", async () => {
+    upstream.script({
+      kind: "json",
+      body: { choices: [{ message: { content: "hi" }, finish_reason: "eos_token" }] },
+    });
+    const answer = await client.chat.completions.create({
+      model: "my-model",
+      messages: [{ role: "user", content: "x" }],
+    });
+    assertMatchesOpenAISchema("CreateChatCompletionResponse", answer);
+    expect(answer).toMatchObject({ object: "chat.completion", model: "upstream-model" });
+    upstream.script({
+      kind: "json",
+      body: { error: { message: "overloaded", type: "server_error", code: "503" } },
+    });
+    const error = await client.chat.completions
+      .create({ model: "my-model", messages: [{ role: "user", content: "x" }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   embedding,
   InternalServerError,
   NotFoundError,
+  RateLimitError,
   textCompletion,
 } from "../../src/index.js";
 import type { FakeUpstream } from "../fakes/upstream.js";
@@ -79,6 +80,39 @@ describe("openai/ chat", () => {
       noEnv,
     );
     expect(lastRequest().path).toBe("/v1/chat/completions");
+  });
+
+  it("answers in OpenAI's shape when the server leaves fields out (vLLM, llama.cpp, TGI)", async () => {
+    upstream.script({
+      kind: "json",
+      body: {
+        id: "cmpl-v",
+        object: "chat.completion",
+        created: 5,
+        model: "mistral",
+        choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "eos_token" }],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4, prompt_tokens_details: null },
+      },
+    });
+    const response = await completion(
+      { model: "openai/mistral", api_key: "k", api_base: upstream.baseUrl, messages },
+      noEnv,
+    );
+    assertMatchesOpenAISchema("CreateChatCompletionResponse", response);
+    expect(response.choices[0]).toMatchObject({ finish_reason: "stop", logprobs: null });
+    expect(response.choices[0]?.message.refusal).toBeNull();
+  });
+
+  it("throws the mapped error of a 200 whose body is an error", async () => {
+    upstream.script({
+      kind: "json",
+      body: { error: { message: "Rate limit reached", type: "rate_limit_error", code: null } },
+    });
+    const error = await completion(
+      { model: "openai/mistral", api_key: "k", api_base: upstream.baseUrl, messages, max_retries: 0 },
+      noEnv,
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitError);
   });
 
   it("keeps a query of the api_base after the endpoint path", async () => {

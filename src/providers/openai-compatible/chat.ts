@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk, ChatCompletionRequest } from "../../openai/types.js";
 import type { OperationDefinition, StreamTransformer, TransformSettings } from "../types.js";
+import { repairChatCompletion } from "./repair.js";
 import { hasSystemMessage, mapSystemMessages } from "./system-messages.js";
 
 function toOpenAICompatibleChatRequest(
@@ -22,5 +23,6 @@ export function createPassThroughTransformer<Chunk>(): StreamTransformer<Chunk> 
 export const openAICompatibleChat: OperationDefinition<"chat"> = {
   path: "/chat/completions",
   toRequest: toOpenAICompatibleChatRequest,
+  repairResponse: repairChatCompletion,
   createStreamTransformer: () => createPassThroughTransformer<ChatCompletionChunk>(),
 };

@@ -1,10 +1,12 @@
 import type { Completion } from "../../openai/types.js";
 import type { OperationDefinition } from "../types.js";
 import { createPassThroughTransformer } from "./chat.js";
+import { repairTextCompletion } from "./repair.js";
 
 export const openAICompatibleCompletions: OperationDefinition<"completions"> = {
   path: "/completions",
   toRequest: (request) => request,
+  repairResponse: repairTextCompletion,
   createStreamTransformer: () => createPassThroughTransformer<Completion>(),
 };
 
