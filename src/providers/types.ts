@@ -78,8 +78,8 @@ export interface ProviderDefinition {
   headers(target: UpstreamTarget): Record<string, string>;
   operations: { [K in Operation]?: OperationDefinition<K> };
   mapError(failure: UpstreamFailure): LlmgateError;
-  /** OpenAI parameters the provider accepts; `undefined` means it accepts anything (pass-through). */
-  supportedParams?: ReadonlySet<string>;
+  /** With `drop_params: true`: removes, in place, the OpenAI parameters the target cannot take. */
+  dropUnsupportedParams?(operation: Operation, body: Record<string, unknown>): void;
 }
 
 export interface TargetOptions {

@@ -60,13 +60,12 @@ function splitParams<K extends Operation>(params: CallParams<K>) {
 }
 
 function dropParams(
+  operationName: Operation,
   body: Record<string, unknown>,
   options: CallOptions,
-  supported: ReadonlySet<string> | undefined,
+  provider: ProviderDefinition,
 ) {
-  if (options.drop_params === true && supported !== undefined) {
-    for (const key of Object.keys(body)) if (key !== "model" && !supported.has(key)) delete body[key];
-  }
+  if (options.drop_params === true) provider.dropUnsupportedParams?.(operationName, body);
   for (const key of options.additional_drop_params ?? []) delete body[key];
 }
 
@@ -221,6 +220,7 @@ function statusOfErrorPayload(payload: Record<string, unknown>): number {
 }
 
 function prepare<K extends Operation>(
+  operationName: K,
   operation: OperationDefinition<K>,
   provider: ProviderDefinition,
   request: OperationTypes[K]["request"],
@@ -231,7 +231,7 @@ function prepare<K extends Operation>(
   const body = operation.toRequest(request, {
     supportsSystemMessage: options.supports_system_message !== false,
   });
-  dropParams(body, options, provider.supportedParams);
+  dropParams(operationName, body, options, provider);
   const payload = JSON.stringify(
     options.extra_body === undefined || options.extra_body === null
       ? body
@@ -280,7 +280,7 @@ export async function call<K extends Operation>(
   if (options.mock_response !== undefined && options.mock_response !== null) {
     return mockResult(operationName, request, options.mock_response, provider.id);
   }
-  const prepared = prepare(operation, provider, request, options, context.env ?? process.env);
+  const prepared = prepare(operationName, operation, provider, request, options, context.env ?? process.env);
   const client = context.httpClient ?? getDefaultHttpClient();
   const maxRetries = options.max_retries ?? DEFAULT_MAX_RETRIES;
   for (let attemptNumber = 0; ; attemptNumber++) {

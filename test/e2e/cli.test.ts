@@ -170,6 +170,53 @@ general_settings:
     }
   });
 
+  it("litellm_settings.drop_params drops what a deployment cannot take, and only that", async () => {
+    const config = `model_list:
+  - model_name: reasoning
+    litellm_params:
+      model: openai/o3-mini
+      api_base: ${upstream.baseUrl}
+  - model_name: text
+    litellm_params:
+      model: text-completion-openai/davinci
+      api_base: ${upstream.baseUrl}
+  - model_name: kept
+    litellm_params:
+      model: openai/o3-mini
+      api_base: ${upstream.baseUrl}
+      drop_params: false
+litellm_settings:
+  drop_params: true
+`;
+    const proxy = await startProxy({ config });
+    try {
+      const client = new OpenAI({ apiKey: "none", baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+      const messages = [{ role: "user" as const, content: "hi" }];
+      const sent = () => upstream.requests.at(-1)?.body as Record<string, unknown>;
+      await client.chat.completions.create({
+        model: "reasoning",
+        messages,
+        temperature: 0.2,
+        top_p: 0.5,
+        max_tokens: 7,
+        seed: 3,
+      });
+      expect(sent()).toEqual({ model: "o3-mini", messages, max_completion_tokens: 7, seed: 3 });
+      await client.chat.completions.create({
+        model: "text",
+        messages,
+        temperature: 0,
+        tools: [{ type: "function", function: { name: "f" } }],
+      });
+      expect(upstream.requests.at(-1)?.path).toBe("/v1/completions");
+      expect(sent()).toEqual({ model: "davinci", prompt: "hi", temperature: 0 });
+      await client.chat.completions.create({ model: "kept", messages, temperature: 0.2 });
+      expect(sent()).toEqual({ model: "o3-mini", messages, temperature: 0.2 });
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("prints its version and help, and refuses bad flags with a non-zero exit", async () => {
     const version = await runCli(["--version"]);
     expect(version.code).toBe(0);

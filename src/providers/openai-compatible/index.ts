@@ -4,6 +4,7 @@ import { openAICompatibleChat } from "./chat.js";
 import { chatViaCompletions } from "./chat-via-completions.js";
 import { openAICompatibleCompletions, openAICompatibleEmbeddings } from "./completions.js";
 import { mapOpenAICompatibleError } from "./errors.js";
+import { dropUnsupportedParams } from "./params.js";
 import type { OpenAICompatiblePreset } from "./presets.js";
 
 /** One provider definition per preset row; the code is shared, the row is data. */
@@ -18,6 +19,8 @@ export function createOpenAICompatibleProvider(preset: OpenAICompatiblePreset): 
       embeddings: openAICompatibleEmbeddings,
     },
     mapError: mapOpenAICompatibleError,
+    dropUnsupportedParams: (operation, body) =>
+      dropUnsupportedParams(preset.id, preset.isTextCompletionOnly, operation, body),
   };
 }
 
