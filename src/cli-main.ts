@@ -111,6 +111,7 @@ async function main(): Promise<number> {
     forcedModel: values.config === undefined ? values.model : undefined,
     logLevel,
     configDir: values.config === undefined ? undefined : dirname(resolve(values.config)),
+    hasReportedConfigWarnings: values.config !== undefined,
   });
   const address = await proxy.listen(port, host);
   process.stderr.write(`llmgate: listening on ${address} (${config.model_list.length} deployments)\n`);

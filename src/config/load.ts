@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import { DEFAULT_PROVIDER_ID, PROVIDERS } from "../providers/registry.js";
 import { type ConfigPath, formatConfigPath, isPlainRecord, removeNullValues } from "./config-path.js";
 import { applyEnvironmentVariables, resolveEnvironmentReferences } from "./env-refs.js";
 import { ConfigError, type ConfigIssue, formatLocation } from "./errors.js";
@@ -26,6 +27,18 @@ export interface ParseConfigOptions {
 function yamlErrorToIssue(error: YAMLError, lineCounter: LineCounter): ConfigIssue {
   const { line, col } = lineCounter.linePos(error.pos[0]);
   return { path: "", line, column: col, message: `YAML syntax error: ${error.message}` };
+}
+
+/**
+ * Why a deployment names a provider llmgate does not have (LiteLLM's `azure/`, `bedrock/`, ...), or
+ * undefined. A warning, not an error: the proxy serves the other deployments, and calls to this one
+ * fail with a clear 400 (a router can fall back from it).
+ */
+function unknownProviderProblem(model: string, customProvider: string | undefined): string | undefined {
+  const slash = model.indexOf("/");
+  const id = customProvider ?? (slash > 0 ? model.slice(0, slash) : DEFAULT_PROVIDER_ID);
+  if (PROVIDERS.has(id)) return undefined;
+  return `unknown provider "${id}": calls to this deployment will fail; known providers: ${[...PROVIDERS.keys()].join(", ")}`;
 }
 
 function issueAt(locator: PositionLocator, path: ConfigPath, message: string, isKey: boolean): ConfigIssue {
@@ -108,6 +121,18 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
   }
   if (issues.length > 0 || !validation.isValid) {
     throw new ConfigError(source, issues.sort(compareIssues));
+  }
+  for (const [index, deployment] of validation.config.model_list.entries()) {
+    const { model, custom_llm_provider: customProvider } = deployment.litellm_params;
+    const problem = unknownProviderProblem(model, customProvider);
+    if (problem === undefined) continue;
+    const path = [
+      "model_list",
+      index,
+      "litellm_params",
+      customProvider === undefined ? "model" : "custom_llm_provider",
+    ];
+    warnings.push(issueAt(locator, path, `${formatConfigPath(path)}: ${problem}`, false));
   }
   const warningTexts = warnings
     .sort(compareIssues)

@@ -44,8 +44,10 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
       redact: ["req.headers.authorization", 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
     },
   });
-  // Clients that forget the content type (curl -d) still send JSON: parse any body as JSON.
+  // Clients that forget the content type (curl -d) or give another one (text/plain) still send
+  // JSON: parse any body as JSON.
   const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
     parseJson(request, typeof body === "string" ? body : body.toString("utf8"), done);
   });

@@ -36,6 +36,8 @@ export interface ProxyOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the default SQLite file `llmgate.db` lives (the config file's folder). */
   configDir?: string;
+  /** The caller has reported the config's warnings already (the CLI, with file and line). */
+  hasReportedConfigWarnings?: boolean;
 }
 
 export interface ProxyServer {
@@ -195,7 +197,8 @@ export async function createProxy(
     logLevel: options.logLevel,
   });
   log.bind(app.log);
-  for (const warning of parsed.warnings) app.log.warn(warning);
+  if (options.hasReportedConfigWarnings !== true)
+    for (const warning of parsed.warnings) app.log.warn(warning);
 
   const budgetTimer = setInterval(
     () => {

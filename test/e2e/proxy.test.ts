@@ -357,6 +357,14 @@ describe("bad input", () => {
     expect(ok.choices[0]?.message.content).toBe("echo: still");
   });
 
+  it("reads a JSON body whatever content type the client gives it", async () => {
+    const body = JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "typed" }] });
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/octet-stream"]) {
+      const response = await post("/v1/chat/completions", body, { "content-type": type });
+      expect(response.status).toBe(200);
+    }
+  });
+
   it("answers an oversized body with 413", async () => {
     const response = await post(
       "/v1/chat/completions",
