@@ -174,7 +174,11 @@ async function attempt<K extends Operation>(
       cleanup();
       return result;
     }
-    clearTimeout(timer);
+    // `stream_timeout` bounds the stream's first bytes, not only its headers: a server that sends
+    // headers at once and then computes would otherwise get the whole `timeout`.
+    const body = response.body;
+    if (body.readableLength > 0) clearTimeout(timer);
+    else body.once("readable", () => clearTimeout(timer));
     const stream = createUpstreamChunkStream({
       body: response.body,
       transformer,

@@ -185,6 +185,28 @@ describe("timeouts", () => {
     expect(error).toBeInstanceOf(Timeout);
   });
 
+  it("times out a stream whose headers come but whose first chunk does not (stream_timeout)", async () => {
+    upstream.script({
+      kind: "stream",
+      chunks: [{ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [] }],
+      firstDelayMs: 5000,
+    });
+    const started = Date.now();
+    const error = await rejectionOf(
+      (async () => {
+        const stream = (await completion(
+          params({ stream: true, stream_timeout: 0.3, timeout: 30, max_retries: 0 }),
+          noEnv,
+        )) as unknown as AsyncIterable<unknown>;
+        for await (const _chunk of stream) {
+          // nothing comes
+        }
+      })(),
+    );
+    expect(error).toBeInstanceOf(Timeout);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it("times out a slow first byte and retries it (408 is retryable)", async () => {
     upstream.script({ kind: "slow-first-byte", delayMs: 1500 }, { kind: "default" });
     const response = await completion(params({ timeout: 0.3, max_retries: 1 }), noEnv);

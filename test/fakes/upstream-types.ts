@@ -16,6 +16,8 @@ export type Behaviour =
       kind: "stream";
       chunks: (object | string)[];
       delayMs?: number;
+      /** Waits this long after the headers, before the first chunk. */
+      firstDelayMs?: number;
       dieAfter?: number;
       done?: boolean;
       status?: number;

@@ -176,6 +176,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (behaviour.dieAfter === 0) return destroySocket(exchange, false);
     for (const [index, chunk] of behaviour.chunks.entries()) {
       if (index > 0 && behaviour.delayMs !== undefined) await sleep(behaviour.delayMs);
+      if (index === 0 && behaviour.firstDelayMs !== undefined) await sleep(behaviour.firstDelayMs);
       if (response.destroyed) return;
       await write(response, frame(chunk));
       if (behaviour.dieAfter !== undefined && index + 1 >= behaviour.dieAfter)
