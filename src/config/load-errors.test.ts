@@ -114,6 +114,13 @@ describe("wrong types", () => {
     );
   });
 
+  it("names one problem once per path (environment_variables applied, then the schema)", () => {
+    const error = catchConfigError(`environment_variables:\n  A: [1, 2]\n${deployment}`);
+    expect(error.issues).toEqual([
+      { path: "environment_variables.A", line: 2, column: 6, message: "expected a string value" },
+    ]);
+  });
+
   it("refuses a model_list that is not a list", () => {
     const error = catchConfigError("model_list: {}\n");
     expect(error.issues).toEqual([

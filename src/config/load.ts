@@ -120,7 +120,10 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     issues.push(...withoutMisspelledRequiredKeys(validation.issues, keyCheck.unknownKeys));
   }
   if (issues.length > 0 || !validation.isValid) {
-    throw new ConfigError(source, issues.sort(compareIssues));
+    // One problem per path: a value refused before the schema ran is not refused again by it.
+    const firstByPath = new Map<string, ConfigIssue>();
+    for (const issue of issues) if (!firstByPath.has(issue.path)) firstByPath.set(issue.path, issue);
+    throw new ConfigError(source, [...firstByPath.values()].sort(compareIssues));
   }
   for (const [index, deployment] of validation.config.model_list.entries()) {
     const { model, custom_llm_provider: customProvider } = deployment.litellm_params;
