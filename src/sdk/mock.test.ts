@@ -104,5 +104,18 @@ describe("mockResult", () => {
     ).data;
     expect(two.data.map((item) => item.index)).toEqual([0, 1]);
     expect(two.object).toBe("list");
+    const tokens = (
+      mockResult("embeddings", { model: "e", input: [1, 2, 3] }, "", "openai") as { data: EmbeddingResponse }
+    ).data;
+    expect(tokens.data).toHaveLength(1);
+  });
+
+  it("honours dimensions and encoding_format base64 (little-endian float32, as OpenAI sends)", () => {
+    const request = { model: "e", input: "x", dimensions: 4, encoding_format: "base64" };
+    const { data } = mockResult("embeddings", request, "", "openai") as { data: EmbeddingResponse };
+    const encoded = data.data[0]?.embedding as string;
+    const bytes = Buffer.from(encoded, "base64");
+    const floats = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
+    expect(floats.map((value) => Math.round(value * 100) / 100)).toEqual([0.1, 0.2, 0.3, 0.4]);
   });
 });

@@ -116,12 +116,27 @@ function mockCompletion(request: CompletionRequest, text: string): Completion | 
   return arrayStream(chunks);
 }
 
+/** The inputs of an embedding request: a string, a token list, or a list of either is one or several. */
+function embeddingInputs(input: unknown): unknown[] {
+  if (!Array.isArray(input) || input.length === 0) return [input];
+  return typeof input[0] === "number" ? [input] : input;
+}
+
+/** A fixed vector of `dimensions` values (3 by default), as floats or as OpenAI's base64 float32. */
+function mockVector(request: EmbeddingRequest): number[] | string {
+  const size = typeof request.dimensions === "number" && request.dimensions > 0 ? request.dimensions : 3;
+  const vector = Array.from({ length: size }, (_, index) => Math.round(((index % 9) + 1) * 10) / 100);
+  if (request.encoding_format !== "base64") return vector;
+  return Buffer.from(new Float32Array(vector).buffer).toString("base64");
+}
+
 function mockEmbedding(request: EmbeddingRequest): EmbeddingResponse {
-  const inputs = Array.isArray(request.input) ? request.input : [request.input];
+  const inputs = embeddingInputs(request.input);
   const tokens = inputs.reduce<number>((sum, input) => sum + estimateTokens(JSON.stringify(input)), 0);
+  const embedding = mockVector(request);
   return {
     object: "list",
-    data: inputs.map((_, index) => ({ object: "embedding", index, embedding: [0.1, 0.2, 0.3] })),
+    data: inputs.map((_, index) => ({ object: "embedding", index, embedding })),
     model: request.model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };

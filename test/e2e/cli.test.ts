@@ -170,6 +170,37 @@ general_settings:
     }
   });
 
+  it("serves the README's quick start config offline to the official client", async () => {
+    const config = readFileSync(new URL("../../examples/quickstart.yaml", import.meta.url), "utf8");
+    const proxy = await startProxy({ config });
+    try {
+      const client = new OpenAI({ apiKey: "sk-1234", baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+      const messages = [{ role: "user" as const, content: "Hi" }];
+      const answer = await client.chat.completions.create({ model: "quickstart", messages });
+      expect(answer.choices[0]?.message.content).toContain("Hello from llmgate!");
+      let streamed = "";
+      for await (const chunk of await client.chat.completions.create({
+        model: "quickstart",
+        messages,
+        stream: true,
+      }))
+        streamed += chunk.choices[0]?.delta.content ?? "";
+      expect(streamed).toBe(answer.choices[0]?.message.content);
+      // The client asks for base64 unless told otherwise, and decodes it.
+      const vectors = await client.embeddings.create({ model: "quickstart-embedding", input: ["a", "b"] });
+      expect(vectors.data).toHaveLength(2);
+      expect(vectors.data[0]?.embedding.map((value) => Math.round(value * 10) / 10)).toEqual([0.1, 0.2, 0.3]);
+      const floats = await client.embeddings.create({
+        model: "quickstart-embedding",
+        input: "a",
+        encoding_format: "float",
+      });
+      expect(floats.data[0]?.embedding).toEqual([0.1, 0.2, 0.3]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("litellm_settings.drop_params drops what a deployment cannot take, and only that", async () => {
     const config = `model_list:
   - model_name: reasoning
