@@ -55,12 +55,21 @@ export interface OperationDefinition<K extends Operation> {
    */
   fromResponse?(body: unknown): OperationTypes[K]["response"];
   /**
-   * Fills, in place, what an upstream left out of OpenAI's shape (without fromResponse); true when it
-   * changed something, so that the upstream's bytes are no longer the answer. An operation with it
-   * is always parsed, never read lazily.
+   * Fills, in place, what an upstream left out of OpenAI's shape, or left unlike what was asked
+   * (without fromResponse); true when it changed something, so that the upstream's bytes are no
+   * longer the answer. A call it may repair is always parsed, never read lazily.
    */
-  repairResponse?(body: Record<string, unknown>, target: UpstreamTarget): boolean;
+  repairResponse?(body: Record<string, unknown>, call: RepairContext): boolean;
+  /** Whether repairResponse may change the answer to this body sent (default: always). */
+  mayNeedRepair?(sent: Record<string, unknown>): boolean;
   createStreamTransformer?(): StreamTransformer<OperationTypes[K]["chunk"]>;
+}
+
+/** What an answer is repaired against: where it came from, and what was asked. */
+export interface RepairContext {
+  target: UpstreamTarget;
+  /** The body sent upstream. */
+  sent: Record<string, unknown>;
 }
 
 export interface UpstreamFailure {

@@ -44,6 +44,8 @@ interface Prepared {
   target: UpstreamTarget;
   url: URL;
   headers: Record<string, string>;
+  /** The body sent upstream, as an object (what the answer is repaired against). */
+  sent: Record<string, unknown>;
   payload: string;
   isStream: boolean;
 }
@@ -157,7 +159,7 @@ async function attempt<K extends Operation>(
       const result = await readResponseBody(
         response,
         operation,
-        target,
+        { target, sent: prepared.sent },
         isParsedLazily,
         {
           kind: "response",
@@ -236,11 +238,11 @@ function prepare<K extends Operation>(
     supportsSystemMessage: options.supports_system_message !== false,
   });
   dropParams(operationName, body, options, provider);
-  const payload = JSON.stringify(
+  const sent =
     options.extra_body === undefined || options.extra_body === null
       ? body
-      : { ...body, ...options.extra_body },
-  );
+      : { ...body, ...options.extra_body };
+  const payload = JSON.stringify(sent);
   const headers = provider.headers(target);
   // Header names are case-insensitive: `Authorization` replaces our `authorization`, not joins it.
   for (const [name, value] of Object.entries(options.extra_headers ?? {}))
@@ -250,6 +252,7 @@ function prepare<K extends Operation>(
     target,
     url: new URL(target.apiBase + operation.path + (target.apiQuery ?? "")),
     headers,
+    sent,
     payload,
     isStream: body.stream === true,
   };

@@ -1,6 +1,12 @@
 import type { Dispatcher } from "undici";
 import { InternalServerError } from "../errors/index.js";
-import type { Operation, OperationDefinition, OperationTypes, UpstreamTarget } from "../providers/types.js";
+import type {
+  Operation,
+  OperationDefinition,
+  OperationTypes,
+  RepairContext,
+  UpstreamTarget,
+} from "../providers/types.js";
 import { topLevelFields } from "./json-fields.js";
 import type { CallResult } from "./types.js";
 
@@ -67,11 +73,12 @@ function isErrorBody(parsed: unknown): parsed is Record<string, unknown> {
 export async function readResponseBody<K extends Operation>(
   response: Dispatcher.ResponseData,
   operation: OperationDefinition<K>,
-  target: UpstreamTarget,
+  call: RepairContext,
   isParsedLazily: boolean,
   result: ResponseResult<K>,
   mapErrorBody: (body: Record<string, unknown>) => Error,
 ): Promise<ResponseResult<K>> {
+  const { target } = call;
   type Response = OperationTypes[K]["response"];
   const { body, statusCode: status } = response;
   // A body known to be small is parsed at once, whatever the caller asked: JSON.parse is then the
@@ -80,7 +87,8 @@ export async function readResponseBody<K extends Operation>(
   const declaredLength = Number(response.headers["content-length"] ?? Number.NaN);
   const isSmall = declaredLength < LAZY_PARSE_MIN_BYTES;
   const { fromResponse, repairResponse } = operation;
-  if (fromResponse !== undefined || repairResponse !== undefined || !isParsedLazily || isSmall) {
+  const mayNeedRepair = repairResponse !== undefined && operation.mayNeedRepair?.(call.sent) !== false;
+  if (fromResponse !== undefined || mayNeedRepair || !isParsedLazily || isSmall) {
     const text = await body.text();
     const parsed = parseBody(text, status, target);
     if (isErrorBody(parsed)) throw mapErrorBody(parsed);
@@ -90,10 +98,10 @@ export async function readResponseBody<K extends Operation>(
     }
     result.data = parsed as Response;
     const isRepaired =
-      repairResponse !== undefined &&
+      mayNeedRepair &&
       typeof parsed === "object" &&
       parsed !== null &&
-      repairResponse(parsed as Record<string, unknown>, target);
+      (repairResponse as NonNullable<typeof repairResponse>)(parsed as Record<string, unknown>, call);
     result.rawBody = isRepaired ? undefined : text;
     return result;
   }

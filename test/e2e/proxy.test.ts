@@ -251,6 +251,25 @@ describe("answers in OpenAI's shape", () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
   });
+
+  it("encodes float embeddings as base64 when the client asked base64 (its default) and the server ignored it", async () => {
+    const floats = {
+      object: "list",
+      data: [{ object: "embedding", index: 0, embedding: [0.5, -0.25, 2] }],
+      model: "embed-model",
+      usage: { prompt_tokens: 1, total_tokens: 1 },
+    };
+    upstream.script({ kind: "json", body: floats }, { kind: "json", body: floats });
+    const decoded = await client.embeddings.create({ model: "embedder", input: "x" });
+    expect(upstreamBody().encoding_format).toBe("base64");
+    expect(decoded.data[0]?.embedding).toEqual([0.5, -0.25, 2]);
+    const asFloats = await client.embeddings.create({
+      model: "embedder",
+      input: "x",
+      encoding_format: "float",
+    });
+    expect(asFloats.data[0]?.embedding).toEqual([0.5, -0.25, 2]);
+  });
 });
 
 describe("completions, embeddings, models", () => {

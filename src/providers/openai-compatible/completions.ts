@@ -1,7 +1,7 @@
 import type { Completion } from "../../openai/types.js";
 import type { OperationDefinition } from "../types.js";
 import { createPassThroughTransformer } from "./chat.js";
-import { repairTextCompletion } from "./repair.js";
+import { isBase64Requested, repairEmbeddings, repairTextCompletion } from "./repair.js";
 
 export const openAICompatibleCompletions: OperationDefinition<"completions"> = {
   path: "/completions",
@@ -13,4 +13,6 @@ export const openAICompatibleCompletions: OperationDefinition<"completions"> = {
 export const openAICompatibleEmbeddings: OperationDefinition<"embeddings"> = {
   path: "/embeddings",
   toRequest: (request) => request,
+  repairResponse: repairEmbeddings,
+  mayNeedRepair: isBase64Requested,
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { UpstreamTarget } from "../types.js";
-import { repairChatCompletion, repairTextCompletion } from "./repair.js";
+import { repairChatCompletion, repairEmbeddings, repairTextCompletion } from "./repair.js";
 
 const target: UpstreamTarget = {
   providerId: "hosted_vllm",
@@ -31,7 +31,7 @@ function openAIChat(): Record<string, unknown> {
 describe("repairChatCompletion", () => {
   it("leaves an answer in OpenAI's shape alone and says so", () => {
     const body = openAIChat();
-    expect(repairChatCompletion(body, target)).toBe(false);
+    expect(repairChatCompletion(body, { target, sent: {} })).toBe(false);
     expect(body).toEqual(openAIChat());
   });
 
@@ -43,7 +43,7 @@ describe("repairChatCompletion", () => {
       ],
       usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, prompt_tokens_details: null },
     };
-    expect(repairChatCompletion(body, target)).toBe(true);
+    expect(repairChatCompletion(body, { target, sent: {} })).toBe(true);
     expect(body).toEqual({
       id: expect.stringMatching(/^chatcmpl-[0-9a-f]{24}$/),
       object: "chat.completion",
@@ -71,13 +71,28 @@ describe("repairChatCompletion", () => {
 describe("repairTextCompletion", () => {
   it("fills the head and each choice's index and logprobs", () => {
     const body: Record<string, unknown> = { choices: [{ text: "x", finish_reason: "stop_sequence" }] };
-    expect(repairTextCompletion(body, target)).toBe(true);
+    expect(repairTextCompletion(body, { target, sent: {} })).toBe(true);
     expect(body).toMatchObject({
       id: expect.stringMatching(/^cmpl-/),
       object: "text_completion",
       model: "llama",
       choices: [{ index: 0, text: "x", finish_reason: "stop", logprobs: null }],
     });
-    expect(repairTextCompletion(body, target)).toBe(false);
+    expect(repairTextCompletion(body, { target, sent: {} })).toBe(false);
+  });
+});
+
+describe("repairEmbeddings", () => {
+  it("encodes float lists as base64 float32 when base64 was asked, and only then", () => {
+    const body = () => ({ object: "list", data: [{ object: "embedding", index: 0, embedding: [0.5, -2] }] });
+    const asked = body();
+    expect(repairEmbeddings(asked, { target, sent: { encoding_format: "base64" } })).toBe(true);
+    const encoded = (asked.data[0] as { embedding: unknown }).embedding as string;
+    const bytes = Buffer.from(encoded, "base64");
+    expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, 2))).toEqual([0.5, -2]);
+    expect(repairEmbeddings(asked, { target, sent: { encoding_format: "base64" } })).toBe(false);
+    const floats = body();
+    expect(repairEmbeddings(floats, { target, sent: {} })).toBe(false);
+    expect(floats).toEqual(body());
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { UpstreamTarget } from "../types.js";
+import type { RepairContext, UpstreamTarget } from "../types.js";
 
 /**
  * OpenAI-compatible servers answer in OpenAI's shape, mostly: vLLM leaves out `message.refusal` and
@@ -70,7 +70,7 @@ function repairChoice(choice: Fields, index: number): boolean {
 }
 
 /** A chat.completion as OpenAI's spec has it. */
-export function repairChatCompletion(body: Fields, target: UpstreamTarget): boolean {
+export function repairChatCompletion(body: Fields, { target }: RepairContext): boolean {
   let changed = repairHead(body, "chat.completion", "chatcmpl-", target);
   const choices = Array.isArray(body.choices) ? body.choices : [];
   for (let index = 0; index < choices.length; index++) {
@@ -87,7 +87,7 @@ export function repairChatCompletion(body: Fields, target: UpstreamTarget): bool
 }
 
 /** A text_completion as OpenAI's spec has it. */
-export function repairTextCompletion(body: Fields, target: UpstreamTarget): boolean {
+export function repairTextCompletion(body: Fields, { target }: RepairContext): boolean {
   let changed = repairHead(body, "text_completion", "cmpl-", target);
   const choices = Array.isArray(body.choices) ? body.choices : [];
   for (let index = 0; index < choices.length; index++) {
@@ -95,4 +95,26 @@ export function repairTextCompletion(body: Fields, target: UpstreamTarget): bool
     if (isRecord(choice)) changed = repairChoice(choice, index) || changed;
   }
   return repairUsage(body) || changed;
+}
+
+/** Whether an embeddings call asked for base64: the one case repairEmbeddings has work for. */
+export function isBase64Requested(sent: Record<string, unknown>): boolean {
+  return sent.encoding_format === "base64";
+}
+
+/**
+ * Embeddings asked for as base64 but sent as float lists (Ollama, LM Studio and older servers ignore
+ * `encoding_format`): encoded as OpenAI does, little-endian float32. The official clients ask for
+ * base64 by default and would decode a list into nothing.
+ */
+export function repairEmbeddings(body: Fields, { sent }: RepairContext): boolean {
+  if (!isBase64Requested(sent) || !Array.isArray(body.data)) return false;
+  let changed = false;
+  for (const item of body.data) {
+    if (!isRecord(item) || !Array.isArray(item.embedding)) continue;
+    const floats = Float32Array.from(item.embedding as number[]);
+    item.embedding = Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
+    changed = true;
+  }
+  return changed;
 }
