@@ -46,6 +46,27 @@ function checkMessages(messages: unknown): void {
   }
 }
 
+function invalid(param: string, expected: string): BadRequestError {
+  return new BadRequestError({ message: `${param} must be ${expected}`, param, code: "invalid_type" });
+}
+
+/**
+ * Fields the proxy itself acts on must have their type: a `stream: "yes"` would be sent upstream
+ * as given, streamed back, and read as JSON; a `fallbacks: 123` would fail deep in the router.
+ */
+function checkRoutingTypes(body: Record<string, unknown>): void {
+  const { stream, stream_options: streamOptions, fallbacks } = body;
+  if (stream !== undefined && stream !== null && typeof stream !== "boolean")
+    throw invalid("stream", "a boolean");
+  if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions))
+    throw invalid("stream_options", "an object");
+  if (fallbacks !== undefined && fallbacks !== null) {
+    const isList =
+      Array.isArray(fallbacks) && fallbacks.every((entry) => typeof entry === "string" || isRecord(entry));
+    if (!isList) throw invalid("fallbacks", "a list of model names (or of {model, ...} objects)");
+  }
+}
+
 /**
  * Checks a model-call body the client sent and returns it typed. The body object itself is
  * reused (parsed once, changed in place, serialized once).
@@ -74,6 +95,7 @@ export function checkModelCallBody<K extends Operation>(
     });
   }
   if (operation === "chat") checkMessages(body.messages);
+  checkRoutingTypes(body);
   if (!allowClientCredentials) {
     for (const field of CLIENT_CREDENTIAL_FIELDS) {
       if (body[field] !== undefined) {

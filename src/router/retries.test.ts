@@ -5,6 +5,7 @@ import {
   InternalServerError,
   RateLimitError,
   ServiceUnavailableError,
+  Timeout,
 } from "../errors/index.js";
 import { MemoryRouterState } from "./state/memory-state.js";
 import { chatRequest, createTestRouter, deployment } from "./testing.js";
@@ -214,5 +215,28 @@ describe("client aborts", () => {
     await router.route("chat", chatRequest("gpt"), { signal: controller.signal });
     const [usage] = await state.read(["a"], Math.floor(Date.UTC(2025, 0, 1) / 60_000));
     expect(usage?.cooldownUntil).toBe(0);
+  });
+
+  it("nor does a timeout the client chose, while the deployment's own timeout still does", async () => {
+    const minute = Math.floor(Date.UTC(2025, 0, 1) / 60_000);
+    const setup = () => {
+      const state = new MemoryRouterState();
+      const { router } = createTestRouter(
+        [deployment("gpt", "openai/a", {}, { id: "a" }), deployment("gpt", "openai/b", {}, { id: "b" })],
+        {
+          state,
+          router_settings: { allowed_fails: 0, num_retries: 0 },
+          behaviours: { "openai/a": { error: new Timeout({ message: "slow" }) } },
+          random: () => 0,
+        },
+      );
+      return { state, router };
+    };
+    const chosen = setup();
+    await chosen.router.route("chat", { ...chatRequest("gpt"), timeout: 0.5 });
+    expect((await chosen.state.read(["a"], minute))[0]?.cooldownUntil).toBe(0);
+    const own = setup();
+    await own.router.route("chat", chatRequest("gpt"));
+    expect((await own.state.read(["a"], minute))[0]?.cooldownUntil).toBeGreaterThan(0);
   });
 });

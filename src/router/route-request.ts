@@ -39,10 +39,13 @@ function numberOrUndefined(value: number | null | undefined): number | undefined
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
+/** The longest timer Node keeps (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMEOUT_SECONDS = 2_147_483;
+
 /** A timeout in seconds; 0 or less would fail every attempt at once, so it counts as not given. */
 function secondsOrUndefined(value: number | null | undefined): number | undefined {
   const seconds = numberOrUndefined(value);
-  return seconds !== undefined && seconds > 0 ? seconds : undefined;
+  return seconds !== undefined && seconds > 0 ? Math.min(seconds, MAX_TIMEOUT_SECONDS) : undefined;
 }
 
 function unknownModel(model: unknown): LlmgateError {
@@ -73,8 +76,8 @@ export async function routeRequest<K extends Operation>(
   const { options } = runtime;
   const primary = runtime.groups.resolve(request.model);
   const first = primary?.group.deployments[0];
-  const timeout = context.timeout ?? secondsOrUndefined(request.timeout);
-  const streamTimeout = context.streamTimeout ?? secondsOrUndefined(request.stream_timeout);
+  const timeout = secondsOrUndefined(context.timeout ?? request.timeout);
+  const streamTimeout = secondsOrUndefined(context.streamTimeout ?? request.stream_timeout);
   const numRetries = context.numRetries ?? numberOrUndefined(request.num_retries);
   const meta: RouteMeta = {
     modelGroup: primary?.name,

@@ -1,4 +1,4 @@
-import { InternalServerError, type LlmgateError } from "../errors/index.js";
+import { InternalServerError, type LlmgateError, Timeout } from "../errors/index.js";
 import type { Operation } from "../providers/types.js";
 import { type AttemptOutcome, runAttempt } from "./attempt.js";
 import { recordFailure } from "./cooldowns.js";
@@ -99,14 +99,19 @@ export async function tryGroup<K extends Operation>(
     lastError = outcome.error;
     // The client went away: not the deployment's fault, and nobody is waiting for a retry.
     if (request.signal?.aborted === true) return failed(lastError);
-    const cooldownUntil = await recordFailure(
-      runtime.state,
-      options.cooldown,
-      request.resolved.group,
-      deployment,
-      lastError,
-      runtime.clock(),
-    );
+    // A timeout the client chose says nothing of the deployment's health: no cooldown for others.
+    const isClientTimeout =
+      lastError instanceof Timeout && (request.timeout !== undefined || request.streamTimeout !== undefined);
+    const cooldownUntil = isClientTimeout
+      ? undefined
+      : await recordFailure(
+          runtime.state,
+          options.cooldown,
+          request.resolved.group,
+          deployment,
+          lastError,
+          runtime.clock(),
+        );
     if (cooldownUntil !== undefined) {
       runtime.logger.warn(
         {

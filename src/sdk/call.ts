@@ -225,6 +225,20 @@ function statusOfErrorPayload(payload: Record<string, unknown>): number {
   return 500;
 }
 
+/** The body as JSON; one nested deeper than the stack allows is the caller's error, not a crash. */
+function serialize(body: Record<string, unknown>, target: UpstreamTarget): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new BadRequestError({
+      message: `the request cannot be sent as JSON: ${error instanceof Error ? error.message : String(error)}`,
+      provider: target.providerId,
+      model: target.model,
+      cause: error,
+    });
+  }
+}
+
 function prepare<K extends Operation>(
   operationName: K,
   operation: OperationDefinition<K>,
@@ -242,7 +256,7 @@ function prepare<K extends Operation>(
     options.extra_body === undefined || options.extra_body === null
       ? body
       : { ...body, ...options.extra_body };
-  const payload = JSON.stringify(sent);
+  const payload = serialize(sent, target);
   const headers = provider.headers(target);
   // Header names are case-insensitive: `Authorization` replaces our `authorization`, not joins it.
   for (const [name, value] of Object.entries(options.extra_headers ?? {}))

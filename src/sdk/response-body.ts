@@ -92,6 +92,14 @@ export async function readResponseBody<K extends Operation>(
     const text = await body.text();
     const parsed = parseBody(text, status, target);
     if (isErrorBody(parsed)) throw mapErrorBody(parsed);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new InternalServerError({
+        message: `${target.providerId} answered ${status} with JSON that is not an object: ${text.slice(0, 200)}`,
+        provider: target.providerId,
+        model: target.model,
+        body: text,
+      });
+    }
     if (fromResponse !== undefined) {
       result.data = fromResponse(parsed);
       return result;
@@ -99,8 +107,6 @@ export async function readResponseBody<K extends Operation>(
     result.data = parsed as Response;
     const isRepaired =
       mayNeedRepair &&
-      typeof parsed === "object" &&
-      parsed !== null &&
       (repairResponse as NonNullable<typeof repairResponse>)(parsed as Record<string, unknown>, call);
     result.rawBody = isRepaired ? undefined : text;
     return result;

@@ -376,6 +376,33 @@ describe("bad input", () => {
     expect(ok.choices[0]?.message.content).toBe("echo: still");
   });
 
+  it("refuses wrong types of the fields it acts on, and a body too deeply nested to send, with 400", async () => {
+    const base = { model: "my-model", messages: [{ role: "user", content: "x" }] };
+    for (const [extra, param] of [
+      [{ stream: "yes" }, "stream"],
+      [{ stream_options: "x" }, "stream_options"],
+      [{ fallbacks: 123 }, "fallbacks"],
+      [{ fallbacks: { a: 1 } }, "fallbacks"],
+    ] as const) {
+      const response = await post("/v1/chat/completions", JSON.stringify({ ...base, ...extra }));
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { param: string } }).error.param).toBe(param);
+    }
+    const nested = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    const deep = await post("/v1/chat/completions", `${JSON.stringify(base).slice(0, -1)},"x":${nested}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.headers.get("x-llmgate-attempted-retries")).toBe("0");
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it("keeps a huge client timeout working (Node's timers stop at 2^31 ms)", async () => {
+    const response = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "t" }], timeout: 1e10 }),
+    );
+    expect(response.status).toBe(200);
+  });
+
   it("reads a JSON body whatever content type the client gives it", async () => {
     const body = JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "typed" }] });
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/octet-stream"]) {
