@@ -137,6 +137,22 @@ describe("mapOpenAICompatibleError: message", () => {
   });
 });
 
+describe("mapOpenAICompatibleError: the deployment's key", () => {
+  it("never repeats it, in the message or the body, however the server echoed it", () => {
+    const target = { ...TARGET, apiKey: "sk-up-SECRET-9876" };
+    const json = mapOpenAICompatibleError(
+      failure(401, openAIBody("Incorrect API key provided: sk-up-SECRET-9876."), { target }),
+    );
+    expect(json.message).toContain("Incorrect API key provided: [redacted api key].");
+    expect(JSON.stringify(json.body)).not.toContain("SECRET");
+    const html = mapOpenAICompatibleError(
+      failure(500, "<html>Authorization: Bearer sk-up-SECRET-9876</html>", { target }),
+    );
+    expect(html.message).not.toContain("SECRET");
+    expect(html.body).toBe("<html>Authorization: Bearer [redacted api key]</html>");
+  });
+});
+
 describe("mapOpenAICompatibleError: context window", () => {
   it("uses the OpenAI code string_above_max_length", () => {
     const body = openAIBody("Invalid 'messages[0].content': string too long.", {

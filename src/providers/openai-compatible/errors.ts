@@ -50,7 +50,10 @@ export function mapOpenAICompatibleError(
   failure: UpstreamFailure,
   nowMilliseconds = Date.now(),
 ): LlmgateError {
-  const { status, body, target } = failure;
+  const { status, target } = failure;
+  // Servers echo the key they refused ("Incorrect API key provided: sk-..."): it must not reach
+  // the proxy's clients, who are not meant to know the deployment's key.
+  const body = withoutSecret(failure.body, target.apiKey);
   const fields = readErrorFields(body);
   const upstreamMessage = fields.message ?? describeBody(body) ?? `HTTP ${status}`;
   const details: ErrorDetails & { status: number } = {
@@ -115,6 +118,20 @@ function describeDetail(detail: unknown): string | undefined {
 }
 
 /** A body without a known message field: its text (or JSON), trimmed and cut short. */
+/** Keys shorter than this are not searched for: they would match ordinary text. */
+const MIN_REDACTED_KEY_LENGTH = 8;
+const REDACTED = "[redacted api key]";
+
+/** The body with every copy of `secret` replaced, in its text and in any string of its JSON. */
+function withoutSecret(body: unknown, secret: string | undefined): unknown {
+  if (secret === undefined || secret.length < MIN_REDACTED_KEY_LENGTH) return body;
+  if (typeof body === "string") return body.includes(secret) ? body.replaceAll(secret, REDACTED) : body;
+  if (typeof body !== "object" || body === null) return body;
+  const text = JSON.stringify(body);
+  // A key is written in JSON as it is (keys hold no quotes or backslashes).
+  return text.includes(secret) ? JSON.parse(text.replaceAll(secret, REDACTED)) : body;
+}
+
 function describeBody(body: unknown): string | undefined {
   if (body === undefined || body === null) return undefined;
   const text = (typeof body === "string" ? body : JSON.stringify(body)).trim();
