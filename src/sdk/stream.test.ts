@@ -125,9 +125,32 @@ describe("createUpstreamChunkStream", () => {
 
   it("can be read once", async () => {
     const recorder: Recorder = { aborts: [], ends: 0 };
-    const stream = createUpstreamChunkStream(source(pieces([]), recorder));
+    const stream = createUpstreamChunkStream(source(pieces(["data: [DONE]\n\n"]), recorder));
     await readAll(stream);
     expect(() => stream[Symbol.asyncIterator]()).toThrow(/read once/);
+  });
+
+  it("refuses a body that is no event stream (nothing, JSON, HTML), and throws an error object's mapped error", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const read = (parts: string[]) =>
+      readAll(createUpstreamChunkStream(source(pieces(parts), recorder))).catch((error: unknown) => error);
+    const empty = await read([]);
+    expect(empty).toBeInstanceOf(InternalServerError);
+    expect((empty as Error).message).toContain("without sending any event");
+    const json = await read(['{"id":"x","object":"chat.completion",', '"choices":[]}']);
+    expect(json).toBeInstanceOf(InternalServerError);
+    expect((json as Error).message).toContain('without an event stream: {"id":"x"');
+    expect(await read(["<html>502 Bad Gateway</html>"])).toBeInstanceOf(InternalServerError);
+    expect(await read(['{"error":{"message":"slow down"}}'])).toBeInstanceOf(RateLimitError);
+  });
+
+  it("parses, and so refuses, a cut-off event even where events are left unparsed", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const stream = createUpstreamChunkStream({
+      ...source(pieces(['data: {"n":1}\n\n', 'data: {"n":2,"text":"cut\n\n']), recorder),
+      leavesChunksUnparsed: true,
+    });
+    expect(await readAll(stream).catch((error: unknown) => error)).toBeInstanceOf(InternalServerError);
   });
 
   it("passes abort(reason) to the upstream", () => {

@@ -30,6 +30,8 @@ export const USAGE_NULL_TAIL = ',"usage":null}';
  * no `"error"`, one line. (Inside JSON strings quotes are escaped, so neither name can hide there.)
  */
 function isPlainChunkText(data: string): boolean {
+  // An object's outline at least: a cut-off line (`{"id":"c","cho`) is parsed, and refused.
+  if (data.charCodeAt(0) !== 123 || data.charCodeAt(data.length - 1) !== 125) return false;
   if (data.includes('"error"') || data.includes("\n")) return false;
   const usage = data.indexOf('"usage"');
   return usage < 0 || (data.endsWith(USAGE_NULL_TAIL) && usage === data.length - USAGE_NULL_TAIL.length + 1);
@@ -44,6 +46,15 @@ function parseEvent(event: SseEvent): Record<string, unknown> {
       cause: error,
     });
   }
+}
+
+/** How much of a body that is not an event stream is kept, for the error that quotes it. */
+const MAX_KEPT_NON_EVENT_CHARS = 65_536;
+
+function textOf(bytes: Uint8Array | string): string {
+  return typeof bytes === "string"
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
 /**
@@ -104,12 +115,24 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
     const decoder = new SseDecoder();
     let isDone = false;
     let isComplete = false;
+    /** What came before the first event (kept up to a limit): a body that never becomes one is an error. */
+    let beforeFirstEvent: string | undefined = "";
     try {
       // After `[DONE]` the body is still read to its end, so that undici can reuse the connection.
       for await (const bytes of source.body) {
-        if (!isDone) isDone = yield* batchOf(decoder.push(bytes), false);
+        if (isDone) continue;
+        const events = decoder.push(bytes);
+        if (beforeFirstEvent !== undefined) {
+          if (events.length > 0) beforeFirstEvent = undefined;
+          else if (beforeFirstEvent.length < MAX_KEPT_NON_EVENT_CHARS) beforeFirstEvent += textOf(bytes);
+        }
+        isDone = yield* batchOf(events, false);
       }
-      if (!isDone) yield* batchOf(decoder.flush(), true);
+      if (!isDone) {
+        const events = decoder.flush();
+        if (events.length === 0 && beforeFirstEvent !== undefined) throw notAnEventStream(beforeFirstEvent);
+        yield* batchOf(events, true);
+      }
       isComplete = true;
     } catch (error) {
       if (LlmgateError.is(error)) throw error;
@@ -142,6 +165,35 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
       },
     };
     return batches;
+  }
+  /**
+   * A stream request answered without any event: an error object (some servers answer so) is
+   * that error; anything else (a JSON answer, an HTML page, nothing) must not pass for an empty answer.
+   */
+  function notAnEventStream(text: string): unknown {
+    const trimmed = text.trim();
+    let payload: unknown;
+    try {
+      payload = JSON.parse(trimmed);
+    } catch {
+      payload = undefined;
+    }
+    const record = payload as Record<string, unknown> | undefined;
+    if (
+      typeof record === "object" &&
+      record !== null &&
+      record.error !== undefined &&
+      record.error !== null
+    ) {
+      return source.mapErrorEvent(record);
+    }
+    return new InternalServerError({
+      message:
+        trimmed === ""
+          ? "the upstream ended the stream without sending any event"
+          : `the upstream answered a stream request without an event stream: ${trimmed.slice(0, 200)}`,
+      body: text,
+    });
   }
   return {
     [Symbol.asyncIterator]: () => flattenBatches(open()),

@@ -252,6 +252,28 @@ describe("answers in OpenAI's shape", () => {
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
   });
 
+  it("does not pass a stream answered without events for an empty answer", async () => {
+    const answer = {
+      id: "chatcmpl-j",
+      object: "chat.completion",
+      created: 1,
+      model: "upstream-model",
+      choices: [{ index: 0, message: { role: "assistant", content: "json" }, finish_reason: "stop" }],
+    };
+    upstream.script(
+      { kind: "json", body: answer },
+      { kind: "json", body: answer },
+      { kind: "json", body: answer },
+    );
+    const response = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "x" }], stream: true }),
+    );
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toContain("without an event stream");
+  });
+
   it("encodes float embeddings as base64 when the client asked base64 (its default) and the server ignored it", async () => {
     const floats = {
       object: "list",
