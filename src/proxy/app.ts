@@ -2,7 +2,12 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { LlmgateConfig } from "../config/index.js";
 import { createAuthGuards } from "./hooks/auth.js";
 import { assignCallId } from "./hooks/call-id.js";
-import { createErrorHandler, handleNotFound } from "./hooks/errors.js";
+import {
+  createErrorHandler,
+  handleClientError,
+  handleFrameworkError,
+  handleNotFound,
+} from "./hooks/errors.js";
 import type { IdentityCache } from "./identity-cache.js";
 import type { LimitCounters } from "./limits/types.js";
 import { registerManagementRoutes } from "./management/index.js";
@@ -39,6 +44,10 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
     bodyLimit: bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    clientErrorHandler: handleClientError,
+    frameworkErrors: handleFrameworkError,
+    // Model names in `/engines/{model}/...` paths may be long (`org/model-name-with-details`).
+    maxParamLength: 1000,
     logger: {
       level: dependencies.logLevel ?? "info",
       redact: ["req.headers.authorization", 'req.headers["x-api-key"]', 'req.headers["api-key"]'],

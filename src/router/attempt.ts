@@ -154,6 +154,10 @@ export async function runAttempt<K extends Operation>(
     return { ok: true, result: Object.assign({}, result, { stream }) as CallResult<K> };
   } catch (error) {
     const failure = toLlmgateError(error, deployment, outer);
+    if (!LlmgateError.is(error) && failure instanceof InternalServerError) {
+      // Not an upstream's answer but a fault of ours: its stack is what a fix needs.
+      runtime.logger.warn({ err: error, deploymentId: deployment.id }, "router: unexpected error in a call");
+    }
     const elapsed = finish(undefined) - startedAt;
     // A timeout is a latency too: latency-based routing must learn that this deployment is slow.
     if (failure.status === 408) runtime.latency.recordLatency(deployment.id, elapsed);

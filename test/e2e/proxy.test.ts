@@ -425,6 +425,42 @@ describe("bad input", () => {
     expect(response.status).toBe(200);
   });
 
+  it("answers requests refused before routing (bad request line, huge headers, bad URL) in OpenAI's shape", async () => {
+    const { connect } = await import("node:net");
+    const rawExchange = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const { hostname, port } = new URL(proxy.url);
+        const socket = connect(Number(port), hostname, () => socket.write(text));
+        let answer = "";
+        socket.on("data", (data: Buffer) => {
+          answer += data.toString();
+        });
+        socket.on("error", reject);
+        socket.on("close", () => resolve(answer));
+      });
+    const garbage = await rawExchange("BLAH\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1\.1 400/);
+    expect(garbage).toContain('{"error":{"message":"malformed HTTP request');
+    const huge = await rawExchange(
+      `GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+    );
+    expect(huge).toMatch(/^HTTP\/1\.1 431/);
+    expect(huge).toContain('"type":"invalid_request_error"');
+    const badUrl = await post("/engines/%ZZ/chat/completions", "{}");
+    expect(badUrl.status).toBe(400);
+    expect(((await badUrl.json()) as { error: { message: string } }).error.message).toContain(
+      "malformed request",
+    );
+    const longName = await post(
+      `/engines/${"m".repeat(300)}/chat/completions`,
+      JSON.stringify({ messages: [{ role: "user", content: "x" }] }),
+    );
+    expect(longName.status).toBe(400);
+    expect(((await longName.json()) as { error: { message: string } }).error.message).toContain(
+      "this proxy serves",
+    );
+  });
+
   it("reads a JSON body whatever content type the client gives it", async () => {
     const body = JSON.stringify({ model: "my-model", messages: [{ role: "user", content: "typed" }] });
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/octet-stream"]) {

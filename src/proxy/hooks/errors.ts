@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import "./call-id.js";
 import {
@@ -76,4 +78,46 @@ export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
     code: "not_found",
   });
   reply.code(404).send(error.toBody());
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (a broken request line, headers
+ * over the limit, headers too slow): answered in OpenAI's error shape, then the socket is closed.
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, message] =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? [408, "the request did not arrive in time"]
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "the request headers are larger than the server accepts"]
+        : [400, `malformed HTTP request (${error.code ?? "parse error"})`];
+  const body = JSON.stringify({
+    error: { message, type: "invalid_request_error", param: null, code: String(status) },
+  });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** Fastify's failures before routing (a URL it cannot decode, say), as OpenAI errors. */
+export function handleFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status =
+    error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+      ? error.statusCode
+      : 400;
+  const mapped = new BadRequestError({
+    message: `malformed request: ${error.message}`,
+    code: "invalid_request",
+    status,
+  });
+  reply.code(status).send(mapped.toBody());
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { BadRequestError, type LlmgateError } from "../../errors/index.js";
+import { BadRequestError, LlmgateError } from "../../errors/index.js";
 import { LightAbortController } from "../../http/light-abort.js";
 import type { StreamOptions, Usage } from "../../openai/types.js";
 import type { Operation } from "../../providers/types.js";
@@ -203,6 +203,8 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
       );
     } catch (error) {
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
+      if (!LlmgateError.is(error) && mapped.status >= 500)
+        request.log.error({ err: error }, "unhandled error");
       if (!isRecorded) record({ status: mapped.status, errorCode: mapped.code ?? undefined }, undefined);
       if (!reply.sent) reply.headers(routeHeaders(callId, undefined, startedAt, 0));
       throw mapped;
