@@ -97,7 +97,8 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
   ),
   general_settings: section(
     `master_key database_url max_request_size_mb allow_client_side_credentials
-     user_api_key_cache_ttl proxy_batch_write_at proxy_budget_rescheduler_min_time`,
+     user_api_key_cache_ttl proxy_batch_write_at proxy_budget_rescheduler_min_time
+     max_response_size_mb client_request_timeout`,
     `disable_spend_logs database_connection_pool_limit completion_model store_prompts_in_spend_logs forward_client_headers_to_llm_api
      disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error
      disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security
@@ -110,7 +111,7 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
      use_client_credentials_pass_through_routes public_routes admin_only_routes enforced_params
      enable_oauth2_auth enable_oauth2_proxy_auth use_x_forwarded_for service_account_settings
      image_generation_model embedding_model moderation_model store_model_in_db
-     supported_db_objects max_response_size_mb proxy_budget_rescheduler_max_time
+     supported_db_objects proxy_budget_rescheduler_max_time
      proxy_batch_polling_interval custom_key_generate allowed_ips default_team_disabled
      key_management_settings allow_user_auth disable_prisma_schema_update litellm_key_header_name
      custom_sso use_azure_key_vault use_google_kms spend_report_frequency ui_access_mode

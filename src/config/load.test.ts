@@ -118,7 +118,11 @@ describe("parseConfig with a valid config", () => {
     );
     expect(config.litellm_settings).toEqual({});
     expect(config.router_settings).toEqual({});
-    expect(config.general_settings).toEqual({ max_request_size_mb: 32 });
+    expect(config.general_settings).toEqual({
+      max_request_size_mb: 32,
+      max_response_size_mb: 256,
+      client_request_timeout: 300,
+    });
     expect(config.environment_variables).toEqual({});
   });
 

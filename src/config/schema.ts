@@ -158,11 +158,17 @@ export const litellmSettingsSchema = z.strictObject({
 });
 
 export const defaultMaxRequestSizeMb = 32;
+/** llmgate's own: the largest answer read from an upstream (a JSON body, or one stream event). */
+export const defaultMaxResponseSizeMb = 256;
+/** llmgate's own: seconds a client has to send its whole request (a body trickled forever is cut). */
+export const defaultRequestTimeoutSeconds = 300;
 
 export const generalSettingsSchema = z.strictObject({
   master_key: z.string().optional(),
   database_url: z.string().optional(),
   max_request_size_mb: positiveNumberSchema.default(defaultMaxRequestSizeMb),
+  max_response_size_mb: positiveNumberSchema.default(defaultMaxResponseSizeMb),
+  client_request_timeout: secondsSchema.default(defaultRequestTimeoutSeconds),
   allow_client_side_credentials: booleanSchema.optional(),
   user_api_key_cache_ttl: secondsSchema.optional(),
   proxy_batch_write_at: secondsSchema.optional(),

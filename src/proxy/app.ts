@@ -8,6 +8,7 @@ import {
   handleFrameworkError,
   handleNotFound,
 } from "./hooks/errors.js";
+import { registerReceiveTimeout } from "./hooks/receive-timeout.js";
 import type { IdentityCache } from "./identity-cache.js";
 import type { LimitCounters } from "./limits/types.js";
 import { registerManagementRoutes } from "./management/index.js";
@@ -65,6 +66,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.decorateRequest("identity" as never, null as never);
   app.decorateRequest("callId", "");
   app.decorateRequest("callStartedAt", 0);
+  registerReceiveTimeout(app, config.general_settings.client_request_timeout);
   app.setErrorHandler(createErrorHandler(bodyLimitBytes));
   app.setNotFoundHandler(handleNotFound);
 

@@ -107,7 +107,11 @@ export async function createProxy(
       litellm_settings: config.litellm_settings,
     },
     // The proxy relays the upstream's bytes and reads only id and usage: no need to parse it all.
-    { env, parseResponsesLazily: true },
+    {
+      env,
+      parseResponsesLazily: true,
+      maxResponseBytes: Math.floor(settings.max_response_size_mb * 1024 * 1024),
+    },
   );
   const log = createLateLogger();
   const redisTarget = redisUrlOf(config.router_settings, env);

@@ -123,6 +123,7 @@ export async function runAttempt<K extends Operation>(
     const pending = runtime.call(request.operation, params as CallParams<K>, {
       env: runtime.env,
       parseLazily: runtime.parseLazily,
+      maxResponseBytes: runtime.maxResponseBytes,
     });
     watchedSignal?.addEventListener("abort", onOuterAbort, { once: true });
     if (abandoned !== undefined) {

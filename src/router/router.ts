@@ -48,6 +48,8 @@ export interface RouterDependencies {
    * parsed only if `data` is read (see CallContext.parseLazily). Default false.
    */
   parseResponsesLazily?: boolean;
+  /** The largest answer read from an upstream (CallContext.maxResponseBytes); default the SDK's. */
+  maxResponseBytes?: number;
 }
 
 type SdkParams<Request> = Request & RequestRoutingFields & { signal?: AbortSignal | null | undefined };
@@ -80,6 +82,7 @@ export class Router {
       sleep: dependencies.sleep ?? sdkSleep,
       env: dependencies.env,
       parseLazily: dependencies.parseResponsesLazily === true,
+      maxResponseBytes: dependencies.maxResponseBytes,
       logger,
     };
   }

@@ -23,6 +23,8 @@ export interface RouterRuntime {
   readonly env: NodeJS.ProcessEnv | undefined;
   /** Passed to each call (CallContext.parseLazily). */
   readonly parseLazily: boolean;
+  /** Passed to each call (CallContext.maxResponseBytes). */
+  readonly maxResponseBytes: number | undefined;
   readonly logger: RouterLogger;
 }
 

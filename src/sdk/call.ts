@@ -31,7 +31,15 @@ export interface CallContext {
    * unless `data` is read. Its JSON is then checked for its outline only (see topLevelFields).
    */
   parseLazily?: boolean;
+  /**
+   * The largest answer read from an upstream: a JSON body, or the bytes of a stream that complete
+   * no event. Default DEFAULT_MAX_RESPONSE_BYTES; beyond it the call fails with a 500.
+   */
+  maxResponseBytes?: number;
 }
+
+/** 256 MiB: room for a large embeddings batch (2,048 inputs of 1,536 floats is ~65 MB of JSON). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 /** Seconds per attempt when neither the call nor the config sets a timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -104,8 +112,10 @@ async function attempt<K extends Operation>(
   prepared: Prepared,
   options: CallOptions,
   client: HttpClient,
-  isParsedLazily: boolean,
+  context: CallContext,
 ): Promise<CallResult<K>> {
+  const isParsedLazily = context.parseLazily === true;
+  const maxResponseBytes = context.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const { target, provider } = prepared;
   // Messages reach clients: name the endpoint without any userinfo or query an api_base may carry.
   const publicUrl = prepared.url.origin + prepared.url.pathname;
@@ -160,7 +170,7 @@ async function attempt<K extends Operation>(
         response,
         operation,
         { target, sent: prepared.sent },
-        isParsedLazily,
+        { isParsedLazily, maxBytes: maxResponseBytes },
         {
           kind: "response",
           data: undefined as unknown as OperationTypes[K]["response"],
@@ -190,6 +200,7 @@ async function attempt<K extends Operation>(
       mapTransportError: failure,
       onEnd: cleanup,
       leavesChunksUnparsed: isParsedLazily && transformer.isPassThrough === true,
+      maxPendingBytes: maxResponseBytes,
     });
     return { kind: "stream", stream, headers, providerId: target.providerId, model: target.model };
   } catch (error) {
@@ -306,7 +317,7 @@ export async function call<K extends Operation>(
   const maxRetries = options.max_retries ?? DEFAULT_MAX_RETRIES;
   for (let attemptNumber = 0; ; attemptNumber++) {
     try {
-      return await attempt(operation, prepared, options, client, context.parseLazily === true);
+      return await attempt(operation, prepared, options, client, context);
     } catch (error) {
       const canRetry =
         LlmgateError.is(error) &&

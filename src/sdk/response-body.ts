@@ -37,12 +37,24 @@ function parseBody(text: string, status: number, target: UpstreamTarget): unknow
  * a single chunk into a new ArrayBuffer; that extra off-heap memory per response made V8 run
  * full collections several times a second under load.)
  */
-async function readBytes(body: Dispatcher.ResponseData["body"]): Promise<Buffer> {
+async function readBytes(
+  body: Dispatcher.ResponseData["body"],
+  maxBytes: number,
+  target: UpstreamTarget,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of body) {
     chunks.push(chunk as Buffer);
     length += (chunk as Buffer).length;
+    if (length > maxBytes) {
+      body.destroy();
+      throw new InternalServerError({
+        message: `${target.providerId} answered with a body larger than ${maxBytes} bytes (the limit of one answer)`,
+        provider: target.providerId,
+        model: target.model,
+      });
+    }
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
 }
@@ -74,11 +86,12 @@ export async function readResponseBody<K extends Operation>(
   response: Dispatcher.ResponseData,
   operation: OperationDefinition<K>,
   call: RepairContext,
-  isParsedLazily: boolean,
+  reading: { isParsedLazily: boolean; maxBytes: number },
   result: ResponseResult<K>,
   mapErrorBody: (body: Record<string, unknown>) => Error,
 ): Promise<ResponseResult<K>> {
   const { target } = call;
+  const { isParsedLazily, maxBytes } = reading;
   type Response = OperationTypes[K]["response"];
   const { body, statusCode: status } = response;
   // A body known to be small is parsed at once, whatever the caller asked: JSON.parse is then the
@@ -89,7 +102,7 @@ export async function readResponseBody<K extends Operation>(
   const { fromResponse, repairResponse } = operation;
   const mayNeedRepair = repairResponse !== undefined && operation.mayNeedRepair?.(call.sent) !== false;
   if (fromResponse !== undefined || mayNeedRepair || !isParsedLazily || isSmall) {
-    const text = await body.text();
+    const text = withoutBom(await readBytes(body, maxBytes, target)).toString("utf8");
     const parsed = parseBody(text, status, target);
     if (isErrorBody(parsed)) throw mapErrorBody(parsed);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
@@ -111,7 +124,7 @@ export async function readResponseBody<K extends Operation>(
     result.rawBody = isRepaired ? undefined : text;
     return result;
   }
-  const bytes = withoutBom(await readBytes(body));
+  const bytes = withoutBom(await readBytes(body, maxBytes, target));
   result.rawBody = bytes;
   // Structure characters are ASCII, so a Latin-1 view finds them at their byte offsets (and costs
   // less than decoding UTF-8); the values taken out are decoded as UTF-8.

@@ -144,6 +144,23 @@ describe("createUpstreamChunkStream", () => {
     expect(await read(['{"error":{"message":"slow down"}}'])).toBeInstanceOf(RateLimitError);
   });
 
+  it("fails a stream that sends more than maxPendingBytes without completing an event", async () => {
+    const recorder: Recorder = { aborts: [], ends: 0 };
+    const endless = [
+      'data: {"n":1}\n\n',
+      'data: {"a":"',
+      ..."x"
+        .repeat(50)
+        .split("")
+        .map(() => "y".repeat(100)),
+    ];
+    const stream = createUpstreamChunkStream({ ...source(pieces(endless), recorder), maxPendingBytes: 1000 });
+    const error = await readAll(stream).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as Error).message).toContain("more than 1000 bytes");
+    expect(recorder.aborts).toHaveLength(1);
+  });
+
   it("parses, and so refuses, a cut-off event even where events are left unparsed", async () => {
     const recorder: Recorder = { aborts: [], ends: 0 };
     const stream = createUpstreamChunkStream({

@@ -20,6 +20,8 @@ export interface UpstreamStreamSource<Chunk> {
    * all of them) are not parsed but passed on as UNPARSED chunks holding their text.
    */
   leavesChunksUnparsed?: boolean;
+  /** The most bytes read without completing an event (a line that never ends); default unlimited. */
+  maxPendingBytes?: number;
 }
 
 /** What OpenAI-compatible servers end each chunk with when usage was asked for: a top-level null. */
@@ -50,6 +52,12 @@ function parseEvent(event: SseEvent): Record<string, unknown> {
 
 /** How much of a body that is not an event stream is kept, for the error that quotes it. */
 const MAX_KEPT_NON_EVENT_CHARS = 65_536;
+
+function eventTooLarge(maxBytes: number): InternalServerError {
+  return new InternalServerError({
+    message: `the upstream sent more than ${maxBytes} bytes without completing a stream event (the limit of one answer)`,
+  });
+}
 
 function textOf(bytes: Uint8Array | string): string {
   return typeof bytes === "string"
@@ -117,11 +125,15 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
     let isComplete = false;
     /** What came before the first event (kept up to a limit): a body that never becomes one is an error. */
     let beforeFirstEvent: string | undefined = "";
+    let pendingBytes = 0;
+    const maxPendingBytes = source.maxPendingBytes ?? Number.POSITIVE_INFINITY;
     try {
       // After `[DONE]` the body is still read to its end, so that undici can reuse the connection.
       for await (const bytes of source.body) {
         if (isDone) continue;
         const events = decoder.push(bytes);
+        pendingBytes = events.length > 0 ? 0 : pendingBytes + bytes.length;
+        if (pendingBytes > maxPendingBytes) throw eventTooLarge(maxPendingBytes);
         if (beforeFirstEvent !== undefined) {
           if (events.length > 0) beforeFirstEvent = undefined;
           else if (beforeFirstEvent.length < MAX_KEPT_NON_EVENT_CHARS) beforeFirstEvent += textOf(bytes);

@@ -170,6 +170,40 @@ general_settings:
     }
   });
 
+  it("answers 408 and closes a request whose body does not arrive within client_request_timeout", async () => {
+    const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      mock_response: hi\ngeneral_settings:\n  client_request_timeout: 1\n`;
+    const proxy = await startProxy({ config });
+    try {
+      const { connect } = await import("node:net");
+      const { hostname, port } = new URL(proxy.url);
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () =>
+          socket.write(
+            'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 59\r\n\r\n{"mod',
+          ),
+        );
+        let text = "";
+        socket.on("data", (data: Buffer) => {
+          text += data.toString();
+        });
+        socket.on("error", reject);
+        socket.on("close", () => resolve(text));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(answer).toContain("client_request_timeout");
+      expect(Date.now() - started).toBeLessThan(5000);
+      const client = new OpenAI({ apiKey: "none", baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+      const ok = await client.chat.completions.create({
+        model: "m",
+        messages: [{ role: "user", content: "x" }],
+      });
+      expect(ok.choices[0]?.message.content).toBe("hi");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("serves the README's quick start config offline to the official client", async () => {
     const config = readFileSync(new URL("../../examples/quickstart.yaml", import.meta.url), "utf8");
     const proxy = await startProxy({ config });

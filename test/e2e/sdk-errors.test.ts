@@ -207,6 +207,15 @@ describe("timeouts", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("fails an answer larger than maxResponseBytes with a 500, without reading the rest", async () => {
+    upstream.script({ kind: "json", body: { padding: "x".repeat(10_000) } });
+    const error = await rejectionOf(
+      completion(params({ max_retries: 0 }), { ...noEnv, maxResponseBytes: 4096 }),
+    );
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as Error).message).toContain("larger than 4096 bytes");
+  });
+
   it("times out a slow first byte and retries it (408 is retryable)", async () => {
     upstream.script({ kind: "slow-first-byte", delayMs: 1500 }, { kind: "default" });
     const response = await completion(params({ timeout: 0.3, max_retries: 1 }), noEnv);
