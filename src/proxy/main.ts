@@ -11,6 +11,7 @@ import {
   SpendQueue,
 } from "../store/index.js";
 import { createApp } from "./app.js";
+import { masterKeyMatcher } from "./hooks/auth.js";
 import { IdentityCache } from "./identity-cache.js";
 import { FallbackLimitCounters } from "./limits/fallback.js";
 import { MemoryLimitCounters } from "./limits/memory.js";
@@ -196,6 +197,7 @@ export async function createProxy(
         (await resetDueBudgets())();
       },
       now: () => new Date(),
+      isMasterKey: masterKeyMatcher(settings.master_key),
     },
     forcedModel: options.forcedModel,
     logLevel: options.logLevel,

@@ -39,6 +39,18 @@ function chat(key: string, model = "priced", text = "hello there") {
 }
 
 describe("model access", () => {
+  it("refuses the master key as a custom virtual key, on generate and on regenerate", async () => {
+    const generated = await gate.api("POST", "/key/generate", { key: MASTER_KEY });
+    expect(generated.status).toBe(400);
+    const made = await gate.api("POST", "/key/generate", {});
+    const regenerated = await gate.api("POST", "/key/regenerate", {
+      key: (made.body as { key: string }).key,
+      new_key: MASTER_KEY,
+    });
+    expect(regenerated.status).toBe(400);
+    expect(JSON.stringify(regenerated.body)).toContain("new_key cannot be the master key");
+  });
+
   it("accepts a key for its models and refuses others with a 401 naming the model and the allowed ones", async () => {
     const { key } = await gate.newKey({ models: ["priced", "mini"] });
     const answer = await chat(key);

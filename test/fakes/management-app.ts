@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { AuthenticationError, PermissionDeniedError } from "../../src/errors/index.js";
+import { masterKeyMatcher } from "../../src/proxy/hooks/auth.js";
 import { createErrorHandler, handleNotFound } from "../../src/proxy/hooks/errors.js";
 import type { Identity } from "../../src/proxy/identity.js";
 import { registerManagementRoutes } from "../../src/proxy/management/index.js";
@@ -64,6 +65,7 @@ export async function createManagementTestApp(
       flushes++;
     },
     now: clock.now,
+    isMasterKey: masterKeyMatcher(TEST_MASTER_KEY),
   };
   const app = Fastify();
   // Set by the guards before any handler reads it.

@@ -11,6 +11,13 @@ function digest(key: string): Buffer {
 }
 
 /** The key a client sent: `Authorization: Bearer <key>`, else `x-api-key` or `api-key`. */
+/** Whether a key is the master key, compared in constant time (false when there is none). */
+export function masterKeyMatcher(masterKey: string | undefined): (key: string) => boolean {
+  if (masterKey === undefined || masterKey === "") return () => false;
+  const expected = digest(masterKey);
+  return (key) => timingSafeEqual(digest(key), expected);
+}
+
 export function readClientKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
   if (typeof authorization === "string" && authorization !== "") {

@@ -15,6 +15,20 @@ function aliasTaken(alias: string | null | undefined): string {
   return `key_alias "${alias ?? ""}" is already used by another key`;
 }
 
+/** A custom key (`key` of /key/generate, `new_key` of /key/regenerate) must not be the master key. */
+function refuseMasterKey(
+  dependencies: ManagementDependencies,
+  rawKey: string | null | undefined,
+  param: string,
+) {
+  if (rawKey === undefined || rawKey === null || !dependencies.isMasterKey(rawKey)) return;
+  throw new BadRequestError({
+    message: `${param} cannot be the master key`,
+    param,
+    code: "invalid_value",
+  });
+}
+
 function withRawKey(rawKey: string, duration: string | null | undefined, key: KeyRecord): NewKeyJson {
   return { key: rawKey, duration: duration ?? null, ...toKeyJson(key) };
 }
@@ -23,6 +37,7 @@ export async function generateKey(
   dependencies: ManagementDependencies,
   body: GenerateKeyBody,
 ): Promise<NewKeyJson> {
+  refuseMasterKey(dependencies, body.key, "key");
   const changes = toKeyChanges(body, dependencies.now());
   await checkKeyTeam(dependencies, changes.teamId ?? null, changes.models ?? []);
   await ensureUser(dependencies, changes.userId ?? null);
@@ -79,6 +94,7 @@ export async function regenerateKey(
   body: RegenerateKeyBody,
 ): Promise<NewKeyJson> {
   const { key: _key, new_key: newKey, ...fields } = body;
+  refuseMasterKey(dependencies, newKey, "new_key");
   const existing = await requireKey(dependencies, keyOrHash);
   const changes = toKeyChanges(fields, dependencies.now());
   await checkKeyChanges(dependencies, existing, changes);

@@ -11,4 +11,6 @@ export interface ManagementDependencies {
   /** Writes the queued spend rows now (so a read right after a request sees it). */
   flushSpend(): Promise<void>;
   now(): Date;
+  /** Whether a raw key is the master key (compared in constant time): no virtual key may be it. */
+  isMasterKey(rawKey: string): boolean;
 }
