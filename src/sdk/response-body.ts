@@ -65,14 +65,6 @@ function withoutBom(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
 }
 
-/**
- * Reads a JSON response into `result`: `data` parsed, and `rawBody` when the upstream's bytes say
- * exactly what `data` says (no fromResponse), so that a relay can send them as they came.
- *
- * `isParsedLazily` (a relay): a large body stays bytes (off the JS heap, which matters while many
- * requests are in flight); its `id` and `usage` are read into `summary`, and `data` is parsed only
- * when read.
- */
 /** A 200 whose body is an error (`{"error": ...}` and no answer): some servers report failures so. */
 function isErrorBody(parsed: unknown): parsed is Record<string, unknown> {
   if (typeof parsed !== "object" || parsed === null) return false;
@@ -82,6 +74,14 @@ function isErrorBody(parsed: unknown): parsed is Record<string, unknown> {
   );
 }
 
+/**
+ * Reads a JSON response into `result`: `data` parsed, and `rawBody` when the upstream's bytes say
+ * exactly what `data` says (no fromResponse), so that a relay can send them as they came.
+ *
+ * `isParsedLazily` (a relay): a large body stays bytes (off the JS heap, which matters while many
+ * requests are in flight); its `id` and `usage` are read into `summary`, and `data` is parsed only
+ * when read.
+ */
 export async function readResponseBody<K extends Operation>(
   response: Dispatcher.ResponseData,
   operation: OperationDefinition<K>,
