@@ -229,7 +229,9 @@ describe("the database going away mid-load", () => {
 });
 
 describe("Redis going away mid-load", () => {
-  it("keeps serving rate-limited keys (limits then held per proxy) and shares them again once it is back", async () => {
+  it("keeps serving rate-limited keys (limits then held per proxy) and shares them again once it is back", {
+    timeout: 60_000,
+  }, async () => {
     const cable = await startCable(6379);
     const config = gateConfig({
       upstreamBaseUrl: upstream.baseUrl,

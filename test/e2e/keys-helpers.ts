@@ -204,7 +204,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
-/** Waits, when needed, until `seconds` remain in the wall-clock minute (per-minute counters). */
+/**
+ * Waits, when needed, until `seconds` remain in the wall-clock minute (per-minute counters). It may
+ * wait that long first: a test that calls it needs a timeout of its own (`{ timeout: 60_000 }`).
+ */
 export async function awayFromMinuteEnd(seconds: number): Promise<void> {
   const remaining = 60_000 - (Date.now() % 60_000);
   if (remaining < seconds * 1000) await sleep(remaining + 100);

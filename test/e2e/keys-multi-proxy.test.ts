@@ -65,7 +65,9 @@ describe("two proxies on PostgreSQL + Redis", () => {
     [first, second] = await startPair({ redis: true });
   });
 
-  it("a key's rpm_limit holds across both under 200 concurrent requests; spend adds up exactly", async () => {
+  it("a key's rpm_limit holds across both under 200 concurrent requests; spend adds up exactly", {
+    timeout: 60_000,
+  }, async () => {
     await awayFromMinuteEnd(20);
     const limit = 40;
     const { key, token } = await first.newKey({ rpm_limit: limit });

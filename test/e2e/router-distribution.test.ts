@@ -167,5 +167,5 @@ describe("usage-based-routing", () => {
     expect(upstreams.map(attempts)).toEqual(limits);
     expect(outcomes.filter((outcome) => outcome === "ok")).toHaveLength(600);
     expect(outcomes.filter((outcome) => outcome === "limited")).toHaveLength(400);
-  }, 30_000);
+  }, 60_000);
 });

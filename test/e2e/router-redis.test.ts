@@ -94,7 +94,9 @@ describe("two proxies sharing Redis", () => {
     expect(attempts(healthy)).toBe(sent + 20);
   });
 
-  it("agree on usage: together they never send a deployment more than its rpm", async () => {
+  it("agree on usage: together they never send a deployment more than its rpm", {
+    timeout: 60_000,
+  }, async () => {
     const [one, two] = proxies();
     await awayFromMinuteEnd(10);
     const outcomes = await runPool(100, 10, async (index) => {
