@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument, type YAMLError } from "yaml";
-import { DEFAULT_PROVIDER_ID, PROVIDERS } from "../providers/registry.js";
+import { knownProviderIds, PROVIDERS, providerIdOf } from "../providers/registry.js";
 import { type ConfigPath, formatConfigPath, isPlainRecord, removeNullValues } from "./config-path.js";
 import { applyEnvironmentVariables, resolveEnvironmentReferences } from "./env-refs.js";
 import { ConfigError, type ConfigIssue, formatLocation } from "./errors.js";
@@ -35,10 +35,9 @@ function yamlErrorToIssue(error: YAMLError, lineCounter: LineCounter): ConfigIss
  * fail with a clear 400 (a router can fall back from it).
  */
 function unknownProviderProblem(model: string, customProvider: string | undefined): string | undefined {
-  const slash = model.indexOf("/");
-  const id = customProvider ?? (slash > 0 ? model.slice(0, slash) : DEFAULT_PROVIDER_ID);
+  const id = providerIdOf(model, customProvider);
   if (PROVIDERS.has(id)) return undefined;
-  return `unknown provider "${id}": calls to this deployment will fail; known providers: ${[...PROVIDERS.keys()].join(", ")}`;
+  return `unknown provider "${id}": calls to this deployment will fail; known providers: ${knownProviderIds()}`;
 }
 
 function issueAt(locator: PositionLocator, path: ConfigPath, message: string, isKey: boolean): ConfigIssue {

@@ -8,3 +8,18 @@ export const PROVIDERS: ReadonlyMap<string, ProviderDefinition> = new Map(
 
 /** The provider a bare model name (`gpt-4o`) means. */
 export const DEFAULT_PROVIDER_ID = "openai";
+
+/**
+ * The provider id a model name asks for: `custom_llm_provider` when given, else the `provider/`
+ * prefix, else OpenAI for a bare name. It may name a provider llmgate does not have.
+ */
+export function providerIdOf(model: string, customProvider?: string | null): string {
+  if (customProvider !== undefined && customProvider !== null && customProvider !== "") return customProvider;
+  const slash = model.indexOf("/");
+  return slash > 0 ? model.slice(0, slash) : DEFAULT_PROVIDER_ID;
+}
+
+/** What a message about an unknown provider lists. */
+export function knownProviderIds(): string {
+  return [...PROVIDERS.keys()].join(", ");
+}

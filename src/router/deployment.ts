@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { providerIdOf } from "../providers/registry.js";
 import type { DeploymentConfig } from "./types.js";
 
 /** `litellm_params` keys that steer the router and are not passed to the SDK call. */
@@ -91,11 +92,6 @@ export function deploymentHash(config: DeploymentConfig): string {
     .slice(0, 32);
 }
 
-export function providerOf(model: string): string {
-  const slash = model.indexOf("/");
-  return slash > 0 ? model.slice(0, slash) : "openai";
-}
-
 export function createDeployment(config: DeploymentConfig, id: string): Deployment {
   const params = config.litellm_params;
   const info = config.model_info;
@@ -108,7 +104,10 @@ export function createDeployment(config: DeploymentConfig, id: string): Deployme
     id,
     modelName: config.model_name,
     model: params.model,
-    provider: providerOf(params.model),
+    provider: providerIdOf(
+      params.model,
+      typeof params.custom_llm_provider === "string" ? params.custom_llm_provider : undefined,
+    ),
     callDefaults,
     weight: numberField(params, "weight"),
     rpm: numberField(params, "rpm"),

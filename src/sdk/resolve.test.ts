@@ -40,3 +40,13 @@ describe("resolveModel", () => {
     expect(() => resolveModel("x", "nope")).toThrow(BadRequestError);
   });
 });
+
+describe("providerIdOf", () => {
+  it("is custom_llm_provider, else the prefix, else OpenAI, known or not", async () => {
+    const { providerIdOf } = await import("../providers/registry.js");
+    expect(providerIdOf("hosted_vllm/m")).toBe("hosted_vllm");
+    expect(providerIdOf("gpt-4o")).toBe("openai");
+    expect(providerIdOf("azure/gpt-4o")).toBe("azure");
+    expect(providerIdOf("openai/m", "hosted_vllm")).toBe("hosted_vllm");
+  });
+});
