@@ -9,6 +9,7 @@ import type {
   ProviderDefinition,
   UpstreamTarget,
 } from "../providers/types.js";
+import { statusOfErrorPayload } from "./error-payload.js";
 import { mockResult } from "./mock.js";
 import { resolveModel } from "./resolve.js";
 import { readResponseBody } from "./response-body.js";
@@ -164,13 +165,21 @@ async function attempt<K extends Operation>(
       const body = await readErrorBody(response);
       throw provider.mapError({ status: response.statusCode, body, headers: response.headers, target });
     }
+    const mapErrorPayload = (payload: Record<string, unknown>) =>
+      provider.mapError({
+        status: statusOfErrorPayload(payload),
+        body: payload,
+        headers: response.headers,
+        target,
+      });
     const transformer = prepared.isStream ? operation.createStreamTransformer?.() : undefined;
     if (transformer === undefined) {
       const result = await readResponseBody(
         response,
         operation,
-        { target, sent: prepared.sent },
-        { isParsedLazily, maxBytes: maxResponseBytes },
+        prepared,
+        isParsedLazily,
+        maxResponseBytes,
         {
           kind: "response",
           data: undefined as unknown as OperationTypes[K]["response"],
@@ -180,8 +189,7 @@ async function attempt<K extends Operation>(
           providerId: target.providerId,
           model: target.model,
         },
-        (body) =>
-          provider.mapError({ status: statusOfErrorPayload(body), body, headers: response.headers, target }),
+        mapErrorPayload,
       );
       cleanup();
       return result;
@@ -195,8 +203,7 @@ async function attempt<K extends Operation>(
       body: response.body,
       transformer,
       abort: (reason) => controller.abort(reason),
-      mapErrorEvent: (payload) =>
-        provider.mapError({ status: statusOfErrorPayload(payload), body: payload, headers: {}, target }),
+      mapErrorEvent: mapErrorPayload,
       mapTransportError: failure,
       onEnd: cleanup,
       leavesChunksUnparsed: isParsedLazily && transformer.isPassThrough === true,
@@ -207,33 +214,6 @@ async function attempt<K extends Operation>(
     cleanup();
     throw failure(error);
   }
-}
-
-/** The status an OpenAI error `type` or `code` stands for, when a stream's error event gives none. */
-const STATUS_OF_ERROR_KIND: Readonly<Record<string, number>> = {
-  invalid_request_error: 400,
-  context_length_exceeded: 400,
-  content_policy_violation: 400,
-  authentication_error: 401,
-  invalid_api_key: 401,
-  permission_error: 403,
-  not_found_error: 404,
-  rate_limit_error: 429,
-  rate_limit_exceeded: 429,
-  insufficient_quota: 429,
-};
-
-function statusOfErrorPayload(payload: Record<string, unknown>): number {
-  const error = payload.error as { code?: unknown; status?: unknown; type?: unknown } | undefined;
-  for (const value of [error?.status, error?.code]) {
-    const status = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN;
-    if (Number.isInteger(status) && status >= 400 && status < 600) return status;
-  }
-  for (const kind of [error?.code, error?.type]) {
-    if (typeof kind === "string" && Object.hasOwn(STATUS_OF_ERROR_KIND, kind))
-      return STATUS_OF_ERROR_KIND[kind] as number;
-  }
-  return 500;
 }
 
 /** The body as JSON; one nested deeper than the stack allows is the caller's error, not a crash. */

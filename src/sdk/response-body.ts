@@ -7,6 +7,7 @@ import type {
   RepairContext,
   UpstreamTarget,
 } from "../providers/types.js";
+import { isErrorPayload } from "./error-payload.js";
 import { topLevelFields } from "./json-fields.js";
 import type { CallResult } from "./types.js";
 
@@ -65,15 +66,6 @@ function withoutBom(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
 }
 
-/** A 200 whose body is an error (`{"error": ...}` and no answer): some servers report failures so. */
-function isErrorBody(parsed: unknown): parsed is Record<string, unknown> {
-  if (typeof parsed !== "object" || parsed === null) return false;
-  const body = parsed as Record<string, unknown>;
-  return (
-    body.error !== undefined && body.error !== null && body.choices === undefined && body.data === undefined
-  );
-}
-
 /**
  * Reads a JSON response into `result`: `data` parsed, and `rawBody` when the upstream's bytes say
  * exactly what `data` says (no fromResponse), so that a relay can send them as they came.
@@ -86,12 +78,12 @@ export async function readResponseBody<K extends Operation>(
   response: Dispatcher.ResponseData,
   operation: OperationDefinition<K>,
   call: RepairContext,
-  reading: { isParsedLazily: boolean; maxBytes: number },
+  isParsedLazily: boolean,
+  maxBytes: number,
   result: ResponseResult<K>,
   mapErrorBody: (body: Record<string, unknown>) => Error,
 ): Promise<ResponseResult<K>> {
   const { target } = call;
-  const { isParsedLazily, maxBytes } = reading;
   type Response = OperationTypes[K]["response"];
   const { body, statusCode: status } = response;
   // A body known to be small is parsed at once, whatever the caller asked: JSON.parse is then the
@@ -104,7 +96,7 @@ export async function readResponseBody<K extends Operation>(
   if (fromResponse !== undefined || mayNeedRepair || !isParsedLazily || isSmall) {
     const text = withoutBom(await readBytes(body, maxBytes, target)).toString("utf8");
     const parsed = parseBody(text, status, target);
-    if (isErrorBody(parsed)) throw mapErrorBody(parsed);
+    if (isErrorPayload(parsed)) throw mapErrorBody(parsed);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new InternalServerError({
         message: `${target.providerId} answered ${status} with JSON that is not an object: ${text.slice(0, 200)}`,

@@ -2,6 +2,7 @@ import { InternalServerError, LlmgateError } from "../errors/index.js";
 import { SseDecoder, type SseEvent } from "../http/sse/index.js";
 import type { StreamTransformer } from "../providers/types.js";
 import { flattenBatches } from "./chunk-batches.js";
+import { isErrorPayload } from "./error-payload.js";
 import { CHUNK_BATCHES, type ChunkStream, LAST_BATCH, RAW_JSON, UNPARSED } from "./types.js";
 
 export interface UpstreamStreamSource<Chunk> {
@@ -190,15 +191,7 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
     } catch {
       payload = undefined;
     }
-    const record = payload as Record<string, unknown> | undefined;
-    if (
-      typeof record === "object" &&
-      record !== null &&
-      record.error !== undefined &&
-      record.error !== null
-    ) {
-      return source.mapErrorEvent(record);
-    }
+    if (isErrorPayload(payload)) return source.mapErrorEvent(payload);
     return new InternalServerError({
       message:
         trimmed === ""
