@@ -238,5 +238,9 @@ describe("client aborts", () => {
     const own = setup();
     await own.router.route("chat", chatRequest("gpt"));
     expect((await own.state.read(["a"], minute))[0]?.cooldownUntil).toBeGreaterThan(0);
+    // A stream_timeout does not bound a plain call: its timeout was the deployment's own.
+    const streamOnly = setup();
+    await streamOnly.router.route("chat", { ...chatRequest("gpt"), stream_timeout: 0.5 });
+    expect((await streamOnly.state.read(["a"], minute))[0]?.cooldownUntil).toBeGreaterThan(0);
   });
 });

@@ -85,14 +85,16 @@ export async function tryGroup<K extends Operation>(
     hasWaited = false;
     deploymentId = deployment.id;
     attemptsMade++;
+    const timeout = request.timeout ?? deployment.timeout ?? options.timeout;
+    const streamTimeout = request.streamTimeout ?? deployment.streamTimeout ?? options.streamTimeout;
     const outcome = await runAttempt(runtime, {
       operation: request.operation,
       body: request.body,
       resolved: request.resolved,
       deployment,
       isStream: request.isStream,
-      timeout: request.timeout ?? deployment.timeout ?? options.timeout,
-      streamTimeout: request.streamTimeout ?? deployment.streamTimeout ?? options.streamTimeout,
+      timeout,
+      streamTimeout,
       signal: request.signal,
     });
     if (outcome.ok) return { ok: true, result: outcome.result, retries: retriesMade(), deploymentId };
@@ -100,8 +102,11 @@ export async function tryGroup<K extends Operation>(
     // The client went away: not the deployment's fault, and nobody is waiting for a retry.
     if (request.signal?.aborted === true) return failed(lastError);
     // A timeout the client chose says nothing of the deployment's health: no cooldown for others.
-    const isClientTimeout =
-      lastError instanceof Timeout && (request.timeout !== undefined || request.streamTimeout !== undefined);
+    // The attempt ran under the stream's limit (falling back to `timeout`), or under `timeout`.
+    const isClientLimit = request.isStream
+      ? request.streamTimeout !== undefined || (streamTimeout === undefined && request.timeout !== undefined)
+      : request.timeout !== undefined;
+    const isClientTimeout = lastError instanceof Timeout && isClientLimit;
     const cooldownUntil = isClientTimeout
       ? undefined
       : await recordFailure(
