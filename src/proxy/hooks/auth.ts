@@ -10,7 +10,6 @@ function digest(key: string): Buffer {
   return hash("sha256", key, "buffer");
 }
 
-/** The key a client sent: `Authorization: Bearer <key>`, else `x-api-key` or `api-key`. */
 /** Whether a key is the master key, compared in constant time (false when there is none). */
 export function masterKeyMatcher(masterKey: string | undefined): (key: string) => boolean {
   if (masterKey === undefined || masterKey === "") return () => false;
@@ -18,6 +17,7 @@ export function masterKeyMatcher(masterKey: string | undefined): (key: string) =
   return (key) => timingSafeEqual(digest(key), expected);
 }
 
+/** The key a client sent: `Authorization: Bearer <key>`, else `x-api-key` or `api-key`. */
 export function readClientKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
   if (typeof authorization === "string" && authorization !== "") {
