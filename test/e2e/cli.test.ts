@@ -204,6 +204,33 @@ general_settings:
     }
   });
 
+  it("general_settings.max_response_size_mb bounds an upstream answer and a stream event", async () => {
+    const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      api_base: ${upstream.baseUrl}\nrouter_settings:\n  num_retries: 0\ngeneral_settings:\n  max_response_size_mb: 0.001\n`;
+    const proxy = await startProxy({ config });
+    try {
+      const client = new OpenAI({ apiKey: "none", baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+      const messages = [{ role: "user" as const, content: "x" }];
+      upstream.script({ kind: "json", body: { padding: "p".repeat(5000) } });
+      const large = await client.chat.completions
+        .create({ model: "m", messages })
+        .catch((error: unknown) => error);
+      expect((large as InstanceType<typeof OpenAI.APIError>).status).toBe(500);
+      expect((large as Error).message).toContain("larger than 1048 bytes");
+      upstream.script({ kind: "stream", chunks: [`data: {"a":"${"p".repeat(5000)}`], done: false });
+      const stream = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", messages, stream: true }),
+      });
+      expect(stream.status).toBe(500);
+      expect(await stream.text()).toContain("more than 1048 bytes without completing a stream event");
+      const small = await client.chat.completions.create({ model: "m", messages });
+      expect(small.choices[0]?.message.content).toBe("echo: x");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("serves the README's quick start config offline to the official client", async () => {
     const config = readFileSync(new URL("../../examples/quickstart.yaml", import.meta.url), "utf8");
     const proxy = await startProxy({ config });
