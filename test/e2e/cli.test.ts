@@ -10,6 +10,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROXY_NODE_FLAGS } from "../../src/node-flags.js";
 import { runCli, startProxy } from "../fakes/proxy-process.js";
+import { rawExchange } from "../fakes/raw-http.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
 
 let upstream: FakeUpstream;
@@ -174,22 +175,11 @@ general_settings:
     const config = `model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/m\n      mock_response: hi\ngeneral_settings:\n  client_request_timeout: 1\n`;
     const proxy = await startProxy({ config });
     try {
-      const { connect } = await import("node:net");
-      const { hostname, port } = new URL(proxy.url);
       const started = Date.now();
-      const answer = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), hostname, () =>
-          socket.write(
-            'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 59\r\n\r\n{"mod',
-          ),
-        );
-        let text = "";
-        socket.on("data", (data: Buffer) => {
-          text += data.toString();
-        });
-        socket.on("error", reject);
-        socket.on("close", () => resolve(text));
-      });
+      const answer = await rawExchange(
+        proxy.url,
+        'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 59\r\n\r\n{"mod',
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
       expect(answer).toContain("client_request_timeout");
       expect(Date.now() - started).toBeLessThan(5000);

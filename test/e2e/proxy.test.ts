@@ -1,6 +1,7 @@
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ProxyProcess, runCli, startProxy } from "../fakes/proxy-process.js";
+import { rawExchange } from "../fakes/raw-http.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
 import { assertMatchesOpenAISchema } from "../spec/openai-schemas.js";
 
@@ -426,22 +427,11 @@ describe("bad input", () => {
   });
 
   it("answers requests refused before routing (bad request line, huge headers, bad URL) in OpenAI's shape", async () => {
-    const { connect } = await import("node:net");
-    const rawExchange = (text: string) =>
-      new Promise<string>((resolve, reject) => {
-        const { hostname, port } = new URL(proxy.url);
-        const socket = connect(Number(port), hostname, () => socket.write(text));
-        let answer = "";
-        socket.on("data", (data: Buffer) => {
-          answer += data.toString();
-        });
-        socket.on("error", reject);
-        socket.on("close", () => resolve(answer));
-      });
-    const garbage = await rawExchange("BLAH\r\n\r\n");
+    const garbage = await rawExchange(proxy.url, "BLAH\r\n\r\n");
     expect(garbage).toMatch(/^HTTP\/1\.1 400/);
     expect(garbage).toContain('{"error":{"message":"malformed HTTP request');
     const huge = await rawExchange(
+      proxy.url,
       `GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
     );
     expect(huge).toMatch(/^HTTP\/1\.1 431/);
