@@ -192,7 +192,7 @@ describe("YAML problems", () => {
 
 describe("LiteLLM keys llmgate does not implement yet", () => {
   it("accepts them with a warning naming the path, and drops them from the result", () => {
-    const text = `${deployment}      aws_region_name: eu-west-1
+    const text = `${deployment}      aws_profile_name: prod
 guardrails:
   - guardrail_name: pii
 litellm_settings:
@@ -205,7 +205,7 @@ general_settings:
 `;
     const { config, warnings } = parseConfig(text, { source: "config.yaml", env: {} });
     expect(warnings).toEqual([
-      "config.yaml:5:7 model_list[0].litellm_params.aws_region_name is a LiteLLM setting llmgate does not implement yet; it is ignored",
+      "config.yaml:5:7 model_list[0].litellm_params.aws_profile_name is a LiteLLM setting llmgate does not implement yet; it is ignored",
       "config.yaml:6:1 guardrails is a LiteLLM setting llmgate does not implement yet; it is ignored",
       "config.yaml:9:3 litellm_settings.callbacks is a LiteLLM setting llmgate does not implement yet; it is ignored",
       "config.yaml:12:3 router_settings.enable_tag_filtering is a LiteLLM setting llmgate does not implement yet; it is ignored",

@@ -46,6 +46,16 @@ export const litellmParamsSchema = z
     cache_read_input_token_cost: numberSchema.optional(),
     region_name: z.string().optional(),
     cooldown_time: secondsSchema.optional(),
+    azure_ad_token: z.string().optional(),
+    aws_access_key_id: z.string().optional(),
+    aws_secret_access_key: z.string().optional(),
+    aws_session_token: z.string().optional(),
+    aws_region_name: z.string().optional(),
+    aws_bedrock_runtime_endpoint: z.string().optional(),
+    vertex_project: z.string().optional(),
+    vertex_location: z.string().optional(),
+    /** A service-account JSON file path, its JSON text, or the object written in YAML. */
+    vertex_credentials: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   })
   .catchall(z.unknown());
 

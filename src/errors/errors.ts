@@ -87,6 +87,14 @@ export class ContentPolicyViolationError extends BadRequestError {
   }
 }
 
+/** A parameter the provider cannot take (without `drop_params`); `param` names it. */
+export class UnsupportedParamsError extends BadRequestError {
+  override readonly name: string = "UnsupportedParamsError";
+  constructor(details: ErrorDetails) {
+    super({ code: "unsupported_params", ...details });
+  }
+}
+
 export class AuthenticationError extends LlmgateError {
   override readonly name: string = "AuthenticationError";
   override readonly type: string = "authentication_error";

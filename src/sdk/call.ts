@@ -151,16 +151,18 @@ async function attempt<K extends Operation>(
     return mapTransportError(error, where);
   };
   try {
+    const headers = target.authorize === undefined ? prepared.headers : { ...prepared.headers };
+    await target.authorize?.({ method: "POST", url: prepared.url, headers, body: prepared.payload });
     const response = await client.request({
       url: prepared.url,
       method: "POST",
-      headers: prepared.headers,
+      headers,
       body: prepared.payload,
       signal: controller.signal,
       headersTimeoutMs: firstByteSeconds * 1000,
       bodyTimeoutMs: timeoutSeconds * 1000,
     });
-    const headers = headersOf(response);
+    const responseHeaders = headersOf(response);
     if (response.statusCode >= 400) {
       const body = await readErrorBody(response);
       throw provider.mapError({ status: response.statusCode, body, headers: response.headers, target });
@@ -172,7 +174,7 @@ async function attempt<K extends Operation>(
         headers: response.headers,
         target,
       });
-    const transformer = prepared.isStream ? operation.createStreamTransformer?.() : undefined;
+    const transformer = prepared.isStream ? operation.createStreamTransformer?.(prepared) : undefined;
     if (transformer === undefined) {
       const result = await readResponseBody(
         response,
@@ -185,7 +187,7 @@ async function attempt<K extends Operation>(
           data: undefined as unknown as OperationTypes[K]["response"],
           rawBody: undefined,
           summary: undefined,
-          headers,
+          headers: responseHeaders,
           providerId: target.providerId,
           model: target.model,
         },
@@ -208,8 +210,15 @@ async function attempt<K extends Operation>(
       onEnd: cleanup,
       leavesChunksUnparsed: isParsedLazily && transformer.isPassThrough === true,
       maxPendingBytes: maxResponseBytes,
+      framing: operation.streamFraming ?? "sse",
     });
-    return { kind: "stream", stream, headers, providerId: target.providerId, model: target.model };
+    return {
+      kind: "stream",
+      stream,
+      headers: responseHeaders,
+      providerId: target.providerId,
+      model: target.model,
+    };
   } catch (error) {
     cleanup();
     throw failure(error);
@@ -230,6 +239,18 @@ function serialize(body: Record<string, unknown>, target: UpstreamTarget): strin
   }
 }
 
+/** `<api_base><path><api_base's query>`; a path with a query of its own joins the two with `&`. */
+function endpointUrl<K extends Operation>(
+  target: UpstreamTarget,
+  operation: OperationDefinition<K>,
+  isStream: boolean,
+): URL {
+  const path = typeof operation.path === "string" ? operation.path : operation.path({ target, isStream });
+  const query = target.apiQuery ?? "";
+  const joined = query !== "" && path.includes("?") ? `&${query.slice(1)}` : query;
+  return new URL(target.apiBase + path + joined);
+}
+
 function prepare<K extends Operation>(
   operationName: K,
   operation: OperationDefinition<K>,
@@ -241,6 +262,7 @@ function prepare<K extends Operation>(
   const target = provider.resolveTarget(request.model, options, env);
   const body = operation.toRequest(request, {
     supportsSystemMessage: options.supports_system_message !== false,
+    dropParams: options.drop_params === true,
   });
   dropParams(operationName, body, options, provider);
   const sent =
@@ -252,14 +274,15 @@ function prepare<K extends Operation>(
   // Header names are case-insensitive: `Authorization` replaces our `authorization`, not joins it.
   for (const [name, value] of Object.entries(options.extra_headers ?? {}))
     headers[name.toLowerCase()] = value;
+  const isStream = (request as { stream?: unknown }).stream === true;
   return {
     provider,
     target,
-    url: new URL(target.apiBase + operation.path + (target.apiQuery ?? "")),
+    url: endpointUrl(target, operation, isStream),
     headers,
     sent,
     payload,
-    isStream: body.stream === true,
+    isStream,
   };
 }
 

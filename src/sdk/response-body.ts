@@ -106,7 +106,7 @@ export async function readResponseBody<K extends Operation>(
       });
     }
     if (fromResponse !== undefined) {
-      result.data = fromResponse(parsed);
+      result.data = fromResponse(parsed, call);
       return result;
     }
     result.data = parsed as Response;

@@ -1,5 +1,5 @@
 import { InternalServerError, LlmgateError } from "../errors/index.js";
-import { SseDecoder, type SseEvent } from "../http/sse/index.js";
+import { createEventDecoder, type StreamEvent, type StreamFraming } from "../http/event-decoder.js";
 import type { StreamTransformer } from "../providers/types.js";
 import { flattenBatches } from "./chunk-batches.js";
 import { isErrorPayload } from "./error-payload.js";
@@ -23,6 +23,8 @@ export interface UpstreamStreamSource<Chunk> {
   leavesChunksUnparsed?: boolean;
   /** The most bytes read without completing an event (a line that never ends); default unlimited. */
   maxPendingBytes?: number;
+  /** How the body frames its events (default `sse`). */
+  framing?: StreamFraming;
 }
 
 /** What OpenAI-compatible servers end each chunk with when usage was asked for: a top-level null. */
@@ -40,7 +42,7 @@ function isPlainChunkText(data: string): boolean {
   return usage < 0 || (data.endsWith(USAGE_NULL_TAIL) && usage === data.length - USAGE_NULL_TAIL.length + 1);
 }
 
-function parseEvent(event: SseEvent): Record<string, unknown> {
+function parseEvent(event: StreamEvent): Record<string, unknown> {
   try {
     return JSON.parse(event.data) as Record<string, unknown>;
   } catch (error) {
@@ -75,7 +77,7 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
   let isStarted = false;
   let hasParsedOne = false;
   /** Adds one event's chunks; a chunk that is the event itself keeps its text, so a relay need not serialize it again. */
-  function addChunksOf(event: SseEvent, batch: Chunk[]): void {
+  function addChunksOf(event: StreamEvent, batch: Chunk[]): void {
     if (hasParsedOne && source.leavesChunksUnparsed === true && isPlainChunkText(event.data)) {
       batch.push({ [RAW_JSON]: event.data, [UNPARSED]: true } as Chunk);
       return;
@@ -83,14 +85,14 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
     hasParsedOne = true;
     const payload = parseEvent(event);
     if (payload.error !== undefined && payload.error !== null) throw source.mapErrorEvent(payload);
-    const chunks = source.transformer.push(payload);
+    const chunks = source.transformer.push(payload, event.event);
     if (chunks.length === 1 && chunks[0] === payload && !event.data.includes("\n")) {
       Object.defineProperty(payload, RAW_JSON, { value: event.data, enumerable: false });
     }
     for (const chunk of chunks) batch.push(chunk);
   }
   /** Adds the chunks of some events to `batch`, up to `[DONE]`; returns whether `[DONE]` came. */
-  function addEvents(events: SseEvent[], batch: Chunk[]): boolean {
+  function addEvents(events: StreamEvent[], batch: Chunk[]): boolean {
     for (const event of events) {
       if (event.data === "[DONE]") return true;
       addChunksOf(event, batch);
@@ -102,7 +104,7 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
    * body) also carries what the transformer held back, and is marked LAST_BATCH. Chunks before a
    * failing event are yielded before the failure.
    */
-  async function* batchOf(events: SseEvent[], isBodyEnd: boolean): AsyncGenerator<Chunk[], boolean> {
+  async function* batchOf(events: StreamEvent[], isBodyEnd: boolean): AsyncGenerator<Chunk[], boolean> {
     const batch: Chunk[] & { [LAST_BATCH]?: true } = [];
     let isDone = false;
     let failure: { error: unknown } | undefined;
@@ -121,7 +123,7 @@ export function createUpstreamChunkStream<Chunk>(source: UpstreamStreamSource<Ch
   }
   async function* iterate(): AsyncGenerator<Chunk[], undefined> {
     isStarted = true;
-    const decoder = new SseDecoder();
+    const decoder = createEventDecoder(source.framing ?? "sse");
     let isDone = false;
     let isComplete = false;
     /** What came before the first event (kept up to a limit): a body that never becomes one is an error. */

@@ -1,4 +1,9 @@
-import type { Operation, OperationTypes, TargetOptions } from "../providers/types.js";
+import {
+  type Operation,
+  type OperationTypes,
+  PROVIDER_TARGET_KEYS,
+  type TargetOptions,
+} from "../providers/types.js";
 
 /**
  * LiteLLM's routing fields, accepted beside the OpenAI request fields in every SDK call (and in a
@@ -38,7 +43,7 @@ export const CALL_OPTION_KEYS: ReadonlySet<string> = new Set([
   "mock_response",
   "signal",
   "custom_llm_provider",
-  "api_version",
+  ...PROVIDER_TARGET_KEYS,
 ]);
 
 export type CallParams<K extends Operation> = OperationTypes[K]["request"] & CallOptions;
