@@ -5,7 +5,11 @@ import { ConfigError, type LlmgateConfig, loadConfig, parseConfig } from "./conf
 import { onCommandGone } from "./node-flags.js";
 import { createProxy } from "./proxy/index.js";
 import { redisUrlOf } from "./proxy/shared-state.js";
+import { onStopSignals } from "./stop-signals.js";
 import { isWorker, runPrimary } from "./workers.js";
+
+/** A second signal exits at once, after this long at most to write the queued spend rows. */
+const LAST_FLUSH_TIMEOUT_MS = 3_000;
 
 const HELP = `llmgate: an OpenAI-compatible LLM gateway
 
@@ -115,23 +119,30 @@ async function main(): Promise<number> {
   });
   const address = await proxy.listen(port, host);
   process.stderr.write(`llmgate: listening on ${address} (${config.model_list.length} deployments)\n`);
-  let isClosing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (isClosing) return;
-    isClosing = true;
-    process.stderr.write(`llmgate: ${signal}: finishing open requests, then exiting\n`);
-    proxy.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`llmgate: error while closing: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  const stop = onStopSignals({
+    first: (signal) => {
+      process.stderr.write(`llmgate: ${signal}: finishing open requests, then exiting\n`);
+      proxy.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`llmgate: error while closing: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    },
+    again: (signal) => {
+      process.stderr.write(`llmgate: ${signal} again: writing queued spend, then exiting now\n`);
+      proxy.flushSpend(LAST_FLUSH_TIMEOUT_MS).then(
+        (left) => {
+          if (left > 0) process.stderr.write(`llmgate: ${left} spend-log rows could not be written\n`);
+          process.exit(1);
+        },
+        () => process.exit(1),
+      );
+    },
+  });
   // A worker is stopped by its primary (node:cluster), not by the command.
-  if (!isWorker()) onCommandGone(() => shutdown("SIGTERM"));
+  if (!isWorker()) onCommandGone(() => stop("SIGTERM"));
   return -1;
 }
 

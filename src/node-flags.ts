@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { onStopSignals } from "./stop-signals.js";
 
 /**
  * Node flags the proxy serves with. V8's young generation (16 MB semi-spaces by default) fills in
@@ -60,7 +61,10 @@ export function runWithNodeFlags(): Promise<number> | undefined {
   const passOn = (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, passOn);
+  // A group signal reaches the child too; passing it on as well is then the same signal, which
+  // the child counts once (SAME_SIGNAL_WINDOW_MS). A later one is passed on: the child stops at once.
+  onStopSignals({ first: passOn, again: passOn });
+  process.on("SIGHUP", passOn);
   return new Promise((resolve) => {
     child.once("error", (error) => {
       process.stderr.write(`llmgate: could not start node with ${flags.join(" ")}: ${error.message}\n`);

@@ -1,19 +1,24 @@
 import cluster from "node:cluster";
+import { onStopSignals } from "./stop-signals.js";
 
 /**
  * `--num_workers N`: N processes share the listening port (node:cluster). The primary only forks,
  * relays SIGTERM/SIGINT, and exits once every worker has; a worker that dies unasked is replaced,
- * unless it never served: then all stop and the primary exits 1 (no endless restarts).
+ * unless it never served: then all stop and the primary exits 1 (no endless restarts). A signal
+ * to the whole process group reaches the workers too: they count it and the primary's as one.
  */
 export function runPrimary(workerCount: number): Promise<number> {
   let isStopping = false;
   let exitCode = 0;
   /** Workers that were serving at some point: only those are replaced when they die. */
   const served = new Set<number>();
+  const passOn = (signal: NodeJS.Signals) => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
   const stop = (signal: NodeJS.Signals) => {
     if (isStopping) return;
     isStopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    passOn(signal);
   };
   cluster.on("listening", (worker) => served.add(worker.id));
   for (let index = 0; index < workerCount; index++) cluster.fork();
@@ -34,8 +39,8 @@ export function runPrimary(workerCount: number): Promise<number> {
     cluster.fork();
   });
   return new Promise((resolve) => {
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
+    // Each worker drains on the first signal and stops at once on a second, as one process does.
+    onStopSignals({ first: stop, again: passOn });
     cluster.on("exit", () => {
       if (isStopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode);
     });

@@ -98,7 +98,7 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
   general_settings: section(
     `master_key database_url max_request_size_mb allow_client_side_credentials
      user_api_key_cache_ttl proxy_batch_write_at proxy_budget_rescheduler_min_time
-     max_response_size_mb client_request_timeout`,
+     max_response_size_mb client_request_timeout graceful_shutdown_timeout`,
     `disable_spend_logs database_connection_pool_limit completion_model store_prompts_in_spend_logs forward_client_headers_to_llm_api
      disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error
      disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security

@@ -122,6 +122,7 @@ describe("parseConfig with a valid config", () => {
       max_request_size_mb: 32,
       max_response_size_mb: 256,
       client_request_timeout: 300,
+      graceful_shutdown_timeout: 30,
     });
     expect(config.environment_variables).toEqual({});
   });

@@ -172,6 +172,8 @@ export const defaultMaxRequestSizeMb = 32;
 export const defaultMaxResponseSizeMb = 256;
 /** llmgate's own: seconds a client has to send its whole request (a body trickled forever is cut). */
 export const defaultRequestTimeoutSeconds = 300;
+/** llmgate's own: seconds a SIGTERM/SIGINT leaves open requests to finish before they are stopped. */
+export const defaultGracefulShutdownSeconds = 30;
 
 export const generalSettingsSchema = z.strictObject({
   master_key: z.string().optional(),
@@ -179,6 +181,7 @@ export const generalSettingsSchema = z.strictObject({
   max_request_size_mb: positiveNumberSchema.default(defaultMaxRequestSizeMb),
   max_response_size_mb: positiveNumberSchema.default(defaultMaxResponseSizeMb),
   client_request_timeout: secondsSchema.default(defaultRequestTimeoutSeconds),
+  graceful_shutdown_timeout: secondsSchema.default(defaultGracefulShutdownSeconds),
   allow_client_side_credentials: booleanSchema.optional(),
   user_api_key_cache_ttl: secondsSchema.optional(),
   proxy_batch_write_at: secondsSchema.optional(),

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { LlmgateConfig } from "../config/index.js";
+import { Drain } from "./drain.js";
 import { createAuthGuards } from "./hooks/auth.js";
 import { assignCallId } from "./hooks/call-id.js";
 import {
@@ -37,6 +38,13 @@ export interface AppDependencies {
 
 const BYTES_PER_MB = 1024 * 1024;
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The graceful shutdown of this app's server (see drain.ts). */
+    drain: Drain;
+  }
+}
+
 /** Assembles hooks and routes; no business logic lives here. */
 export function createApp(dependencies: AppDependencies): FastifyInstance {
   const { config, router } = dependencies;
@@ -66,6 +74,12 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.decorateRequest("identity" as never, null as never);
   app.decorateRequest("callId", "");
   app.decorateRequest("callStartedAt", 0);
+  const drain = new Drain(app.server);
+  app.decorate("drain", drain);
+  app.addHook("onRequest", (_request, reply, done) => {
+    drain.track(reply.raw);
+    done();
+  });
   registerReceiveTimeout(app, config.general_settings.client_request_timeout);
   app.setErrorHandler(createErrorHandler(bodyLimitBytes));
   app.setNotFoundHandler(handleNotFound);
@@ -75,7 +89,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.addHook("onReady", async () => {
     isReady = true;
   });
-  registerHealthProbes(app, () => isReady);
+  registerHealthProbes(app, () => (drain.isDraining ? "draining" : isReady ? "healthy" : "starting"));
   app.get("/metrics", async (_request, reply) => {
     reply.header("content-type", dependencies.metrics.registry.contentType);
     return dependencies.metrics.registry.metrics();
@@ -91,6 +105,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
       allowClientCredentials: config.general_settings.allow_client_side_credentials === true,
       forcedModel: dependencies.forcedModel,
       bodyLimitBytes,
+      drain,
     });
     registerModelRoutes(scope, router);
   });

@@ -44,8 +44,14 @@ export interface ProxyOptions {
 export interface ProxyServer {
   app: FastifyInstance;
   listen(port: number, host: string): Promise<string>;
-  /** Stops accepting, finishes open requests, writes queued spend, closes connections. */
+  /**
+   * Graceful shutdown: stops accepting, answers open requests (for up to
+   * `general_settings.graceful_shutdown_timeout` seconds, then stops them with a clean 503),
+   * closes connections, writes queued spend, closes the stores.
+   */
   close(): Promise<void>;
+  /** The last flush attempt before a forced exit (a second signal): resolves the rows left unwritten. */
+  flushSpend(timeoutMs: number): Promise<number>;
 }
 
 const DEFAULT_CACHE_TTL_SECONDS = 5;
@@ -227,9 +233,22 @@ export async function createProxy(
     redis?.disconnect();
     await database.close();
   });
+  const shutdownTimeoutMs = settings.graceful_shutdown_timeout * 1000;
+  let closing: Promise<void> | undefined;
   return {
     app,
     listen: (port, host) => app.listen({ port, host }),
-    close: () => app.close(),
+    close: () => {
+      closing ??= app.drain.drain(shutdownTimeoutMs).then(async (outcome) => {
+        if (outcome === "forced")
+          app.log.warn(
+            { timeoutMs: shutdownTimeoutMs },
+            "graceful shutdown timed out; open requests were stopped",
+          );
+        await app.close();
+      });
+      return closing;
+    },
+    flushSpend: (timeoutMs) => queue.flush({ timeoutMs }),
   };
 }

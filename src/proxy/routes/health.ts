@@ -1,12 +1,15 @@
 import type { FastifyInstance } from "fastify";
 
 /** Liveness and readiness probes: no auth, no upstream calls. */
-export function registerHealthProbes(app: FastifyInstance, isReady: () => boolean): void {
+export type Readiness = "healthy" | "starting" | "draining";
+
+/** `/health/readiness` is 503 while starting and from the moment a shutdown begins. */
+export function registerHealthProbes(app: FastifyInstance, readiness: () => Readiness): void {
   const alive = async () => "I'm alive!";
   app.get("/health/liveliness", alive);
   app.get("/health/liveness", alive);
   app.get("/health/readiness", async (_request, reply) => {
-    const ready = isReady();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "healthy" : "starting" });
+    const status = readiness();
+    return reply.code(status === "healthy" ? 200 : 503).send({ status });
   });
 }

@@ -6,6 +6,7 @@ import type { Operation } from "../../providers/types.js";
 import type { ChunkStream } from "../../sdk/types.js";
 import { canUseModel } from "../access.js";
 import { type Admission, admit } from "../admission.js";
+import type { Drain } from "../drain.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import type { Identity } from "../identity.js";
 import type { LimitCounters } from "../limits/types.js";
@@ -26,6 +27,8 @@ export interface ModelCallOptions {
   /** Quick mode (`--model`): every request goes to this model, whatever it names. */
   forcedModel: string | undefined;
   bodyLimitBytes: number;
+  /** Stops calls still open at the graceful-shutdown deadline; absent in apps that never drain. */
+  drain?: Drain | undefined;
 }
 
 const PATHS: Record<Operation, string[]> = {
@@ -141,13 +144,17 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) controller.abort(new Error("the client closed the connection"));
       });
+      options.drain?.onForcedStop(reply.raw, (error) => controller.abort(error));
       const context = routeContextFromHeaders(request, controller.signal);
       if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
       const routeStartedAt = performance.now();
       const outcome = await options.router.route(operation, callRequest, context);
       const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
       if (!outcome.ok) {
-        const error: LlmgateError = outcome.error;
+        // Stopped by the shutdown deadline: that error, not the router's "aborted by the client".
+        const reason: unknown = controller.signal.reason;
+        const error: LlmgateError =
+          controller.signal.aborted && LlmgateError.is(reason) ? reason : outcome.error;
         record({ status: error.status, errorCode: error.code ?? undefined }, outcome.meta);
         return reply
           .code(error.status)
@@ -179,6 +186,7 @@ function createHandler<K extends Operation>(operation: K, options: ModelCallOpti
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) result.stream.abort(new Error("the client closed the connection"));
       });
+      options.drain?.onForcedStop(reply.raw, (error) => result.stream.abort(error));
       try {
         writer.start(Object.assign({}, admission.headers, headers));
       } catch (error) {
