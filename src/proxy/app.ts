@@ -9,6 +9,7 @@ import {
   handleFrameworkError,
   handleNotFound,
 } from "./hooks/errors.js";
+import { registerJsonBodyParser } from "./hooks/json-body.js";
 import { registerReceiveTimeout } from "./hooks/receive-timeout.js";
 import type { IdentityCache } from "./identity-cache.js";
 import type { LimitCounters } from "./limits/types.js";
@@ -62,13 +63,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
       redact: ["req.headers.authorization", 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
     },
   });
-  // Clients that forget the content type (curl -d) or give another one (text/plain) still send
-  // JSON: parse any body as JSON.
-  const parseJson = app.getDefaultJsonParser("error", "error");
-  app.removeContentTypeParser("text/plain");
-  app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
-    parseJson(request, typeof body === "string" ? body : body.toString("utf8"), done);
-  });
+  registerJsonBodyParser(app);
   // Declared with a primitive (fastify refuses shared objects); the auth guards set it on every
   // route that reads it.
   app.decorateRequest("identity" as never, null as never);
