@@ -113,6 +113,7 @@ export function fromAnthropicResponse(body: unknown, call: RepairContext): ChatC
   const message: ChatCompletionChoice["message"] = {
     role: "assistant",
     content: content.hasText || content.toolCalls.length === 0 ? content.text : null,
+    refusal: null,
   };
   if (content.toolCalls.length > 0) message.tool_calls = content.toolCalls;
   if (content.reasoning !== "") message.reasoning_content = content.reasoning;
