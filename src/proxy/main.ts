@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { type DeploymentConfig, type LlmgateConfig, parseConfig } from "../config/index.js";
-import { Router } from "../router/index.js";
+import { RedisOutageLog, Router } from "../router/index.js";
 import {
   createSqlStores,
   type Database,
@@ -107,6 +107,8 @@ export async function createProxy(
   const parsed = parseConfig(JSON.stringify(source), { source: "createProxy(config)", env });
   const config = parsed.config;
   const settings = config.general_settings;
+  const log = createLateLogger();
+  const redisOutage = new RedisOutageLog(log);
   const router = new Router(
     {
       model_list: withGlobalDefaults(config),
@@ -116,16 +118,15 @@ export async function createProxy(
     // The proxy relays the upstream's bytes and reads only id and usage: no need to parse it all.
     {
       env,
+      logger: log,
+      redisOutage,
       parseResponsesLazily: true,
       maxResponseBytes: Math.floor(settings.max_response_size_mb * 1024 * 1024),
     },
   );
-  const log = createLateLogger();
   const redisTarget = redisUrlOf(config.router_settings, env);
   const redis: Redis | undefined =
-    redisTarget === undefined
-      ? undefined
-      : connectRedis(redisTarget, (error) => log.warn({ err: error }, "Redis connection error"));
+    redisTarget === undefined ? undefined : connectRedis(redisTarget, redisOutage);
   const limits: LimitCounters =
     redis === undefined
       ? new MemoryLimitCounters()
@@ -133,11 +134,7 @@ export async function createProxy(
           new RedisLimitCounters(redis),
           new MemoryLimitCounters(),
           () => redis.status === "ready",
-          {
-            onDegraded: (error) =>
-              log.error({ err: error }, "Redis unreachable: rate limits are held by this proxy alone"),
-            onRecovered: () => log.info({}, "Redis is back: rate limits are shared again"),
-          },
+          { onDegraded: (error) => redisOutage.down(redis, error) },
         );
   const metrics = new ProxyMetrics();
 
@@ -157,9 +154,7 @@ export async function createProxy(
     (error) =>
       log.warn({ err: error }, "key lookup failed; a key seen before is served from its last known state"),
   );
-  const invalidation = new CacheInvalidation(identities, redis, (error) =>
-    log.error({ err: error }, "cache invalidation through Redis failed"),
-  );
+  const invalidation = new CacheInvalidation(identities, redis, redisOutage);
   /**
    * Budgets whose period ended are reset before spend is added (else the next run of the reset job
    * would wipe the new period's spend written meanwhile); caches are told once the rows are in.

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import type { RouterSettings } from "../config/index.js";
+import type { RedisOutageLog } from "../router/index.js";
 import type { IdentityCache } from "./identity-cache.js";
 
 const INVALIDATION_CHANNEL = "llmgate:cache-invalidate";
@@ -22,13 +23,13 @@ export function redisUrlOf(
 
 export function connectRedis(
   target: NonNullable<ReturnType<typeof redisUrlOf>>,
-  onError: (error: unknown) => void,
+  outage: RedisOutageLog,
 ): Redis {
   const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
   const redis =
     typeof target === "string" ? new Redis(target, options) : new Redis({ ...target, ...options });
-  // ioredis reconnects by itself; an outage is logged once per error, never thrown at the process.
-  redis.on("error", onError);
+  // ioredis reconnects by itself; an outage is logged once (and its end), never thrown at the process.
+  outage.watch(redis);
   return redis;
 }
 
@@ -54,13 +55,14 @@ export class CacheInvalidation {
   constructor(
     private readonly cache: IdentityCache,
     private readonly publisher: Redis | undefined,
-    onError: (error: unknown) => void,
+    outage: RedisOutageLog,
   ) {
     if (publisher === undefined) return;
-    this.subscriber = publisher.duplicate();
-    this.subscriber.on("message", (_channel: string, message: string) => applyInvalidation(cache, message));
-    this.subscriber.on("error", onError);
-    this.subscriber.subscribe(INVALIDATION_CHANNEL).catch(onError);
+    const subscriber = publisher.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on("message", (_channel: string, message: string) => applyInvalidation(cache, message));
+    outage.watch(subscriber);
+    subscriber.subscribe(INVALIDATION_CHANNEL).catch((error: unknown) => outage.down(subscriber, error));
   }
 
   invalidate(message: InvalidationMessage): void {

@@ -1,3 +1,4 @@
+import type { Message, MessagesParams, StreamEvent } from "../dialects/anthropic-messages/index.js";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -11,6 +12,7 @@ import type { Operation, OperationTypes } from "../providers/types.js";
 import { call as sdkCall } from "../sdk/call.js";
 import { sleep as sdkSleep } from "../sdk/retry.js";
 import type { ChunkStream } from "../sdk/types.js";
+import { type MessagesRouteOutcome, messagesRuntime, routeMessages } from "./anthropic-messages.js";
 import type { Deployment } from "./deployment.js";
 import { describeDeployments, describeModelGroups } from "./deployment-info.js";
 import { checkHealth, type HealthCheckOptions, type HealthReport } from "./health-check.js";
@@ -20,6 +22,7 @@ import { routeRequest } from "./route-request.js";
 import type { RouterRuntime } from "./runtime.js";
 import { resolveRouterOptions } from "./settings.js";
 import { createRouterState } from "./state/create-state.js";
+import type { RedisOutageLog } from "./state/redis-outage.js";
 import type { RouterState } from "./state/router-state.js";
 import { createStrategy } from "./strategies/index.js";
 import { TokenCounter } from "./token-counter.js";
@@ -41,6 +44,8 @@ export interface RouterDependencies {
   sleep?: (milliseconds: number, signal: AbortSignal | undefined) => Promise<void>;
   /** Default: Redis when configured, else memory. */
   state?: RouterState;
+  /** Told when the router state's Redis goes and comes back (shared with the proxy's other clients). */
+  redisOutage?: RedisOutageLog;
   env?: NodeJS.ProcessEnv;
   logger?: RouterLogger;
   /**
@@ -64,6 +69,8 @@ const consoleLogger: RouterLogger = { warn: (details, message) => console.warn(m
  */
 export class Router {
   private readonly runtime: RouterRuntime;
+  /** The same runtime, its attempts making Anthropic Messages calls. */
+  private readonly messagesRuntime: RouterRuntime;
 
   constructor(config: RouterConfig, dependencies: RouterDependencies = {}) {
     const settings = config.router_settings ?? {};
@@ -71,7 +78,9 @@ export class Router {
     this.runtime = {
       groups: new ModelGroups(config.model_list, settings.model_group_alias),
       options: resolveRouterOptions(settings, config.litellm_settings),
-      state: dependencies.state ?? createRouterState(settings, dependencies.env ?? process.env, logger),
+      state:
+        dependencies.state ??
+        createRouterState(settings, dependencies.env ?? process.env, logger, dependencies.redisOutage),
       strategy: createStrategy(settings.routing_strategy, settings.routing_strategy_args),
       latency: new LatencyTracker(),
       tokens: new TokenCounter(),
@@ -85,6 +94,7 @@ export class Router {
       maxResponseBytes: dependencies.maxResponseBytes,
       logger,
     };
+    this.messagesRuntime = messagesRuntime(this.runtime);
   }
 
   /** Routes one request. Upstream failures come back as `{ ok: false, error }`, never thrown. */
@@ -127,6 +137,24 @@ export class Router {
     const result = await this.run("embeddings", params);
     if (Symbol.asyncIterator in result) throw new TypeError("embeddings do not stream");
     return result;
+  }
+
+  /** Routes an Anthropic Messages request like a chat completion; the answer is Anthropic's. */
+  routeAnthropicMessages(
+    request: MessagesParams & RequestRoutingFields,
+    context: RouteContext = {},
+  ): Promise<MessagesRouteOutcome> {
+    return routeMessages(this.messagesRuntime, request, context);
+  }
+
+  /** anthropicMessages() over the model list: a message, or Anthropic events with `stream: true`. */
+  anthropicMessages(params: SdkParams<MessagesParams> & Streaming): Promise<ChunkStream<StreamEvent>>;
+  anthropicMessages(params: SdkParams<MessagesParams> & NotStreaming): Promise<Message>;
+  anthropicMessages(params: SdkParams<MessagesParams>): Promise<Message | ChunkStream<StreamEvent>>;
+  async anthropicMessages(params: SdkParams<MessagesParams>): Promise<Message | ChunkStream<StreamEvent>> {
+    const outcome = await this.routeAnthropicMessages(params, { signal: params.signal ?? undefined });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result.kind === "stream" ? outcome.result.stream : outcome.result.data;
   }
 
   /** The deployment with this id (its prices and params), as `meta.deploymentId` names it. */

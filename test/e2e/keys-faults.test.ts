@@ -31,6 +31,16 @@ import {
   tempFolder,
 } from "./keys-helpers.js";
 
+async function apiCallStatus(url: string, body: unknown): Promise<number> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** A TCP forwarder to PostgreSQL that a test can cut (every connection dropped, new ones refused). */
 interface Cable {
   port: number;
@@ -255,9 +265,55 @@ describe("Redis going away mid-load", () => {
       // Local counters are full: the first 200 comes from Redis again (2 of 4), then 3, 4, refused.
       await eventually(async () => ((await call()).status === 200 ? true : undefined), 10_000);
       expect([(await call()).status, (await call()).status, (await call()).status]).toEqual([200, 200, 429]);
+      // One line when it went (however many clients and reconnection attempts saw it), one when back.
+      const stderr = gate.proxy.stderr() + gate.proxy.stdout();
+      expect(stderr.match(/Redis unreachable/g)).toHaveLength(1);
+      expect(stderr.match(/Redis is back/g)).toHaveLength(1);
+      expect(stderr).not.toMatch(/Redis error|Redis command failed|Redis connection error/);
     } finally {
       await gate.stop();
       await cable.close();
+    }
+  });
+});
+
+describe("Redis unreachable from the start", () => {
+  it("serves every request, cools a failing deployment down in this process, and says so once", {
+    timeout: 60_000,
+  }, async () => {
+    const failing = await startFakeUpstream();
+    failing.setDefault({ kind: "error", status: 500 });
+    const closed = await startCable(1); // a port that refuses: nothing listens on 1
+    await closed.cut();
+    const config = `model_list:
+  - model_name: m
+    litellm_params: { model: openai/m, api_base: "${failing.baseUrl}", api_key: k }
+  - model_name: m
+    litellm_params: { model: openai/m, api_base: "${upstream.baseUrl}", api_key: k }
+router_settings:
+  redis_url: redis://127.0.0.1:${closed.port}
+  allowed_fails: 1
+  cooldown_time: 60
+  num_retries: 3
+general_settings:
+  database_url: ":memory:"
+`;
+    const proxy = await startProxy({ config, env: { REDIS_URL: "" } });
+    try {
+      const answers = [];
+      for (let index = 0; index < 30; index++) {
+        answers.push(await apiCallStatus(proxy.url, chatBody("m")));
+      }
+      expect(answers.every((status) => status === 200)).toBe(true);
+      // Cooled down after its second failure, in this process's own counts: no more calls reach it.
+      expect(failing.requests.length).toBeLessThanOrEqual(2);
+      const output = proxy.stderr() + proxy.stdout();
+      expect(output.match(/Redis unreachable/g)).toHaveLength(1);
+      expect(output).not.toMatch(/Redis error|Redis command failed|Redis connection error/);
+    } finally {
+      await proxy.stop();
+      await closed.close();
+      await failing.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { RouterLogger, RouterSettings } from "../types.js";
 import { MemoryRouterState } from "./memory-state.js";
+import type { RedisOutageLog } from "./redis-outage.js";
 import { RedisRouterState } from "./redis-state.js";
 import type { RouterState } from "./router-state.js";
 
@@ -8,6 +9,7 @@ export function createRouterState(
   settings: RouterSettings,
   env: NodeJS.ProcessEnv,
   logger: RouterLogger,
+  outage?: RedisOutageLog,
 ): RouterState {
   const url = settings.redis_url ?? (settings.redis_host === undefined ? env.REDIS_URL : undefined);
   if (url === undefined && settings.redis_host === undefined) return new MemoryRouterState();
@@ -17,5 +19,6 @@ export function createRouterState(
     port: settings.redis_port,
     password: settings.redis_password,
     logger,
+    outage,
   });
 }
