@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { LlmgateConfig } from "../config/index.js";
+import type { DatabaseStatus } from "./database-connection.js";
 import { Drain } from "./drain.js";
 import { createAuthGuards } from "./hooks/auth.js";
 import { assignCallId } from "./hooks/call-id.js";
@@ -35,6 +36,8 @@ export interface AppDependencies {
   management: ManagementDependencies | undefined;
   forcedModel?: string | undefined;
   logLevel?: string;
+  /** Whether the store's database answers; readiness is 503 while it does not. Default: connected. */
+  databaseStatus?: () => DatabaseStatus;
 }
 
 const BYTES_PER_MB = 1024 * 1024;
@@ -84,7 +87,16 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.addHook("onReady", async () => {
     isReady = true;
   });
-  registerHealthProbes(app, () => (drain.isDraining ? "draining" : isReady ? "healthy" : "starting"));
+  const databaseStatus = dependencies.databaseStatus ?? (() => "connected");
+  registerHealthProbes(
+    app,
+    () => {
+      if (drain.isDraining) return "draining";
+      if (!isReady) return "starting";
+      return databaseStatus() === "connected" ? "healthy" : "waiting for the database";
+    },
+    databaseStatus,
+  );
   app.get("/metrics", async (_request, reply) => {
     reply.header("content-type", dependencies.metrics.registry.contentType);
     return dependencies.metrics.registry.metrics();

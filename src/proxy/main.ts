@@ -5,12 +5,12 @@ import { RedisOutageLog, Router } from "../router/index.js";
 import {
   createSqlStores,
   type Database,
-  openDatabase,
   resetExpiredBudgets,
   type SpendLogEntry,
   SpendQueue,
 } from "../store/index.js";
 import { createApp } from "./app.js";
+import { connectDatabase } from "./database-connection.js";
 import { masterKeyMatcher } from "./hooks/auth.js";
 import { IdentityCache } from "./identity-cache.js";
 import { FallbackLimitCounters } from "./limits/fallback.js";
@@ -139,13 +139,15 @@ export async function createProxy(
   const metrics = new ProxyMetrics();
 
   const databaseUrl = settings.database_url ?? (env.DATABASE_URL === "" ? undefined : env.DATABASE_URL);
-  const database: Database = await openDatabase(
+  const connection = await connectDatabase(
     databaseUrl ?? (options.configDir === undefined ? ":memory:" : undefined),
     {
       configDir: options.configDir ?? process.cwd(),
       onConnectionError: (error) => log.error({ err: error }, "database connection error"),
     },
+    log,
   );
+  const database: Database = connection.database;
   const stores = createSqlStores(database);
   const identities = new IdentityCache(
     stores,
@@ -202,6 +204,7 @@ export async function createProxy(
     },
     forcedModel: options.forcedModel,
     logLevel: options.logLevel,
+    databaseStatus: connection.status,
   });
   log.bind(app.log);
   if (options.hasReportedConfigWarnings !== true)
@@ -220,6 +223,7 @@ export async function createProxy(
 
   app.addHook("onClose", async () => {
     clearInterval(budgetTimer);
+    connection.stop();
     await router.close();
     const left = await queue.close({ timeoutMs: SHUTDOWN_FLUSH_TIMEOUT_MS });
     if (left > 0) app.log.error({ left }, "spend-log rows could not be written before shutdown");

@@ -131,11 +131,49 @@ export async function openDatabase(url: string | undefined, options: OpenDatabas
       : await openSqlite(sqlitePath(url, options.configDir));
   if (options.migrate === false) return database;
   try {
-    if (database.dialect === "postgres") await requireCurrentSchema(database.db);
-    await migrateToLatest(database);
+    await prepareDatabase(database);
   } catch (error) {
     await database.close();
     throw error;
   }
   return database;
+}
+
+/** Checks the schema PostgreSQL will use and applies pending migrations (the first round trips). */
+export async function prepareDatabase(database: Database): Promise<void> {
+  if (database.dialect === "postgres") await requireCurrentSchema(database.db);
+  await migrateToLatest(database);
+}
+
+/** Error codes of a database that is not (yet) there: worth retrying, unlike a refused login. */
+const CONNECTION_FAILURE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  // PostgreSQL: cannot_connect_now (starting up or shutting down), admin_shutdown, crash_shutdown.
+  "57P03",
+  "57P01",
+  "57P02",
+]);
+
+/** Whether an error says the database could not be reached (as opposed to refused what was asked). */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
+    const { code, message, errors } = cause as { code?: unknown; message?: unknown; errors?: unknown };
+    if (typeof code === "string" && CONNECTION_FAILURE_CODES.has(code)) return true;
+    if (
+      typeof message === "string" &&
+      /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    )
+      return true;
+    // Node's AggregateError (IPv4 and IPv6 both refused) carries the failures in `errors`.
+    if (Array.isArray(errors) && errors.some((inner) => isConnectionFailure(inner))) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -4,9 +4,11 @@ export type { Clock } from "./codec.js";
 export {
   type Database,
   type DialectName,
+  isConnectionFailure,
   type OpenDatabaseOptions,
   openDatabase,
   type PostgresDatabase,
+  prepareDatabase,
   type SqliteDatabase,
 } from "./database.js";
 export { addDuration, type Duration, nextResetAfter, parseDuration, requireDuration } from "./duration.js";

@@ -220,7 +220,7 @@ describe("graceful drain", () => {
       }
     }
     expect(text).toBe(chunks.map((chunk) => chunk.choices[0]?.delta.content).join(""));
-    expect(readiness).toEqual({ status: 503, body: { status: "draining" }, connection: "close" });
+    expect(readiness).toEqual({ status: 503, body: { status: "draining", db: "connected" }, connection: "close" });
     expect((await idleClosed) - signalledAt).toBeLessThan(2_000);
     expect((await proxy.exited).code).toBe(0);
     await keptAlive.close();

@@ -238,6 +238,67 @@ describe("the database going away mid-load", () => {
   });
 });
 
+describe("PostgreSQL down when the proxy starts", () => {
+  it("serves at once, says so in /health/readiness, and checks keys and writes spend once it answers", {
+    timeout: 60_000,
+  }, async () => {
+    const schema = await createTestPostgresSchema();
+    const target = new URL(testPostgresUrl());
+    const cable = await startCable(Number(target.port === "" ? 5432 : target.port));
+    await cable.cut();
+    const throughCable = new URL(testPostgresUrl());
+    throughCable.port = String(cable.port);
+    const config = gateConfig({
+      upstreamBaseUrl: upstream.baseUrl,
+      general: {
+        database_url: withSearchPath(throughCable.toString(), schema.name),
+        proxy_batch_write_at: 0.2,
+      },
+    });
+    const gate = gateOf(await startProxy({ config, env: { REDIS_URL: "" } }));
+    try {
+      const readiness = await gate.api("GET", "/health/readiness");
+      expect(readiness).toMatchObject({
+        status: 503,
+        body: { status: "waiting for the database", db: "unreachable" },
+      });
+      // The master key is served meanwhile; a virtual key cannot be checked (503, not a crash).
+      const served = await gate.api("POST", "/v1/chat/completions", chatBody("priced"));
+      expect(served.status).toBe(200);
+      expect((await gate.api("POST", "/v1/chat/completions", chatBody("priced"), "sk-unknown")).status).toBe(
+        503,
+      );
+      await cable.mend();
+      await eventually(
+        async () => ((await gate.api("GET", "/health/readiness")).status === 200 ? true : undefined),
+        15_000,
+      );
+      expect((await gate.api("GET", "/health/readiness")).body).toEqual({
+        status: "healthy",
+        db: "connected",
+      });
+      const { key, token } = await gate.newKey({});
+      expect((await gate.api("POST", "/v1/chat/completions", chatBody("priced"), key)).status).toBe(200);
+      const rows = await eventually(async () => {
+        const found = await postgresQuery<{ api_key: string }>(
+          schema.url,
+          "select api_key from spend_logs",
+          [],
+        );
+        return found.length >= 2 ? found : undefined;
+      }, 15_000);
+      // The request answered while the database was away is written too.
+      expect(rows.map((row) => row.api_key)).toContain(token);
+      expect(rows).toHaveLength(2);
+      expect(gate.proxy.stderr() + gate.proxy.stdout()).toMatch(/PostgreSQL does not answer/);
+    } finally {
+      await gate.stop();
+      await cable.close();
+      await schema.drop();
+    }
+  });
+});
+
 describe("Redis going away mid-load", () => {
   it("keeps serving rate-limited keys (limits then held per proxy) and shares them again once it is back", {
     timeout: 60_000,
