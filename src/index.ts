@@ -1,6 +1,12 @@
+export {
+  type ResponsesCallContext,
+  type ResponsesParams,
+  responses,
+} from "./dialects/responses/index.js";
 export * from "./errors/index.js";
 export { createHttpClient, type HttpClient } from "./http/client.js";
 export type * from "./openai/types.js";
+export type * from "./openai/responses.js";
 export type {
   DeploymentConfig,
   LitellmSettings,

@@ -9,14 +9,17 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai/types.js";
+import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from "../openai/responses.js";
 
-export type Operation = "chat" | "completions" | "embeddings";
+/** `responses`: OpenAI's Responses API, native (`<api_base>/responses`) where a provider has it. */
+export type Operation = "chat" | "completions" | "embeddings" | "responses";
 
 /** What one operation sends and receives, by operation. */
 export interface OperationTypes {
   chat: { request: ChatCompletionRequest; response: ChatCompletion; chunk: ChatCompletionChunk };
   completions: { request: CompletionRequest; response: Completion; chunk: Completion };
   embeddings: { request: EmbeddingRequest; response: EmbeddingResponse; chunk: never };
+  responses: { request: ResponsesRequest; response: ResponseObject; chunk: ResponseStreamEvent };
 }
 
 /** Where and how to reach the upstream, resolved once per call. */

@@ -20,6 +20,8 @@ const REQUIRED_FIELD: Record<Operation, string> = {
   chat: "messages",
   completions: "prompt",
   embeddings: "input",
+  // A Responses request may continue a stored one (previous_response_id) without new input.
+  responses: "model",
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

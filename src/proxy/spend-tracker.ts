@@ -13,6 +13,7 @@ const CALL_TYPES: Record<Operation, string> = {
   chat: "acompletion",
   completions: "atext_completion",
   embeddings: "aembedding",
+  responses: "aresponses",
 };
 
 export interface FinishedRequest {

@@ -124,6 +124,7 @@ export async function runAttempt<K extends Operation>(
       env: runtime.env,
       parseLazily: runtime.parseLazily,
       maxResponseBytes: runtime.maxResponseBytes,
+      deploymentMode: deployment.mode,
     });
     watchedSignal?.addEventListener("abort", onOuterAbort, { once: true });
     if (abandoned !== undefined) {

@@ -8,6 +8,7 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai/types.js";
+import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from "../openai/responses.js";
 import type { Operation, OperationTypes } from "../providers/types.js";
 import { call as sdkCall } from "../sdk/call.js";
 import { sleep as sdkSleep } from "../sdk/retry.js";
@@ -20,6 +21,7 @@ import { LatencyTracker } from "./latency-tracker.js";
 import { ModelGroups } from "./model-groups.js";
 import { routeRequest } from "./route-request.js";
 import type { RouterRuntime } from "./runtime.js";
+import { responsesRuntime } from "./responses.js";
 import { resolveRouterOptions } from "./settings.js";
 import { createRouterState } from "./state/create-state.js";
 import type { RedisOutageLog } from "./state/redis-outage.js";
@@ -71,6 +73,8 @@ export class Router {
   private readonly runtime: RouterRuntime;
   /** The same runtime, its attempts making Anthropic Messages calls. */
   private readonly messagesRuntime: RouterRuntime;
+  /** The same runtime, its attempts making Responses calls (native or through chat). */
+  private readonly responsesRuntime: RouterRuntime;
 
   constructor(config: RouterConfig, dependencies: RouterDependencies = {}) {
     const settings = config.router_settings ?? {};
@@ -95,6 +99,7 @@ export class Router {
       logger,
     };
     this.messagesRuntime = messagesRuntime(this.runtime);
+    this.responsesRuntime = responsesRuntime(this.runtime);
   }
 
   /** Routes one request. Upstream failures come back as `{ ok: false, error }`, never thrown. */
@@ -103,7 +108,8 @@ export class Router {
     request: OperationTypes[K]["request"] & RequestRoutingFields,
     context: RouteContext = {},
   ): Promise<RouteOutcome<K>> {
-    return routeRequest(this.runtime, operation, request, context);
+    const runtime = operation === "responses" ? this.responsesRuntime : this.runtime;
+    return routeRequest(runtime, operation, request, context);
   }
 
   private async run<K extends Operation>(
@@ -155,6 +161,14 @@ export class Router {
     const outcome = await this.routeAnthropicMessages(params, { signal: params.signal ?? undefined });
     if (!outcome.ok) throw outcome.error;
     return outcome.result.kind === "stream" ? outcome.result.stream : outcome.result.data;
+  }
+
+  /** responses() over the model list: a response object, or Responses events with `stream: true`. */
+  responses(params: SdkParams<ResponsesRequest> & Streaming): Promise<ChunkStream<ResponseStreamEvent>>;
+  responses(params: SdkParams<ResponsesRequest> & NotStreaming): Promise<ResponseObject>;
+  responses(params: SdkParams<ResponsesRequest>): Promise<ResponseObject | ChunkStream<ResponseStreamEvent>>;
+  responses(params: SdkParams<ResponsesRequest>): Promise<ResponseObject | ChunkStream<ResponseStreamEvent>> {
+    return this.run("responses", params);
   }
 
   /** The deployment with this id (its prices and params), as `meta.deploymentId` names it. */

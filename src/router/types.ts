@@ -156,10 +156,13 @@ export interface RouterLogger {
   warn(details: object, message: string): void;
 }
 
+/** What an attempt passes to its call: the SDK's context and the deployment's `model_info.mode`. */
+export type AttemptCallContext = CallContext & { deploymentMode?: string | undefined };
+
 export type CallFunction = <K extends Operation>(
   operation: K,
   params: CallParams<K>,
-  context?: CallContext,
+  context?: AttemptCallContext,
 ) => Promise<CallResult<K>>;
 
 export interface DeploymentState {

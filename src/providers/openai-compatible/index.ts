@@ -6,6 +6,7 @@ import { openAICompatibleCompletions, openAICompatibleEmbeddings } from "./compl
 import { mapOpenAICompatibleError } from "./errors.js";
 import { dropUnsupportedParams } from "./params.js";
 import type { OpenAICompatiblePreset } from "./presets.js";
+import { openAICompatibleResponses } from "./responses.js";
 
 /** One provider definition per preset row; the code is shared, the row is data. */
 export function createOpenAICompatibleProvider(preset: OpenAICompatiblePreset): ProviderDefinition {
@@ -17,6 +18,7 @@ export function createOpenAICompatibleProvider(preset: OpenAICompatiblePreset): 
       chat: preset.isTextCompletionOnly ? chatViaCompletions : openAICompatibleChat,
       completions: openAICompatibleCompletions,
       embeddings: openAICompatibleEmbeddings,
+      responses: openAICompatibleResponses,
     },
     mapError: mapOpenAICompatibleError,
     dropUnsupportedParams: (operation, body) =>

@@ -31,7 +31,10 @@ export interface ModelCallOptions {
   drain?: Drain | undefined;
 }
 
-const PATHS: Record<Operation, string[]> = {
+/** The operations these routes serve (`/v1/responses` has its own routes). */
+type RelayedOperation = Exclude<Operation, "responses">;
+
+const PATHS: Record<RelayedOperation, string[]> = {
   chat: [
     "/chat/completions",
     "/engines/:model/chat/completions",
@@ -41,7 +44,7 @@ const PATHS: Record<Operation, string[]> = {
   embeddings: ["/embeddings", "/engines/:model/embeddings", "/openai/deployments/:model/embeddings"],
 };
 
-const ROUTE_NAMES: Record<Operation, string> = {
+const ROUTE_NAMES: Record<RelayedOperation, string> = {
   chat: "/chat/completions",
   completions: "/completions",
   embeddings: "/embeddings",
@@ -94,7 +97,7 @@ interface Outcome {
   model?: string | undefined;
 }
 
-function createHandler<K extends Operation>(operation: K, options: ModelCallOptions) {
+function createHandler<K extends RelayedOperation>(operation: K, options: ModelCallOptions) {
   const routeName = ROUTE_NAMES[operation];
   return async function handleModelCall(request: FastifyRequest, reply: FastifyReply) {
     const { callId, callStartedAt: startedAt } = request;
