@@ -5,8 +5,8 @@ export {
 } from "./dialects/responses/index.js";
 export * from "./errors/index.js";
 export { createHttpClient, type HttpClient } from "./http/client.js";
-export type * from "./openai/types.js";
 export type * from "./openai/responses.js";
+export type * from "./openai/types.js";
 export type {
   DeploymentConfig,
   LitellmSettings,

@@ -1,5 +1,6 @@
 import type { LlmgateError } from "../errors/index.js";
 import type { StreamFraming } from "../http/event-decoder.js";
+import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from "../openai/responses.js";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -9,7 +10,6 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai/types.js";
-import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from "../openai/responses.js";
 
 /** `responses`: OpenAI's Responses API, native (`<api_base>/responses`) where a provider has it. */
 export type Operation = "chat" | "completions" | "embeddings" | "responses";

@@ -1,4 +1,5 @@
 import type { Message, MessagesParams, StreamEvent } from "../dialects/anthropic-messages/index.js";
+import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from "../openai/responses.js";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -8,7 +9,6 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai/types.js";
-import type { ResponseObject, ResponseStreamEvent, ResponsesRequest } from "../openai/responses.js";
 import type { Operation, OperationTypes } from "../providers/types.js";
 import { call as sdkCall } from "../sdk/call.js";
 import { sleep as sdkSleep } from "../sdk/retry.js";
@@ -19,9 +19,9 @@ import { describeDeployments, describeModelGroups } from "./deployment-info.js";
 import { checkHealth, type HealthCheckOptions, type HealthReport } from "./health-check.js";
 import { LatencyTracker } from "./latency-tracker.js";
 import { ModelGroups } from "./model-groups.js";
+import { responsesRuntime } from "./responses.js";
 import { routeRequest } from "./route-request.js";
 import type { RouterRuntime } from "./runtime.js";
-import { responsesRuntime } from "./responses.js";
 import { resolveRouterOptions } from "./settings.js";
 import { createRouterState } from "./state/create-state.js";
 import type { RedisOutageLog } from "./state/redis-outage.js";
