@@ -39,9 +39,9 @@ describe("openDatabase with SQLite", () => {
     await database.close();
   });
 
-  it("applies the initial migration once", async () => {
+  it("applies each migration once, in order", async () => {
     const database = await openDatabase(":memory:", { configDir, migrate: false });
-    expect(await migrateToLatest(database)).toEqual(["0001_initial"]);
+    expect(await migrateToLatest(database)).toEqual(["0001_initial", "0002_responses"]);
     expect(await migrateToLatest(database)).toEqual([]);
     await database.close();
   });

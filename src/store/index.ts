@@ -15,7 +15,9 @@ export { addDuration, type Duration, nextResetAfter, parseDuration, requireDurat
 export { isUniqueViolation, StoreConflictError } from "./errors.js";
 export { displayKeyName, hashApiKey } from "./key-hash.js";
 export type * from "./key-store.js";
+export { MemoryResponseStore } from "./memory-response-store.js";
 export { migrateToLatest } from "./migrations/index.js";
+export type * from "./response-store.js";
 export {
   type FlushOptions,
   type QueueTimers,
@@ -25,6 +27,7 @@ export {
 } from "./spend-queue.js";
 export type * from "./spend-store.js";
 export { SqlKeyStore } from "./sql-key-store.js";
+export { SqlResponseStore } from "./sql-response-store.js";
 export { SqlSpendStore } from "./sql-spend-store.js";
 export { SqlTeamStore } from "./sql-team-store.js";
 export { SqlUserStore } from "./sql-user-store.js";

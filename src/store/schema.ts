@@ -96,10 +96,22 @@ export interface DailySpendTable {
   requests: number;
 }
 
+export interface ResponsesTable {
+  response_id: string;
+  api_key: string | null;
+  model: string | null;
+  status: string;
+  response: string;
+  input_items: string;
+  context_items: string;
+  created_at: string;
+}
+
 export interface StoreSchema {
   keys: KeysTable;
   users: UsersTable;
   teams: TeamsTable;
   spend_logs: SpendLogsTable;
   daily_spend: DailySpendTable;
+  responses: ResponsesTable;
 }

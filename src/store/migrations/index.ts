@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database.js";
 import * as initial from "./0001-initial.js";
+import * as responses from "./0002-responses.js";
 
 interface Migration {
   up(db: Kysely<unknown>): Promise<void>;
@@ -14,6 +15,7 @@ interface Migration {
  */
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_responses": responses,
 };
 
 /** The bookkeeping table: one row per applied migration (the table Kysely's Migrator kept, so older databases carry on). */
