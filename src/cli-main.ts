@@ -94,13 +94,10 @@ async function main(): Promise<number> {
     process.stderr.write(`llmgate: --num_workers must be a whole number >= 1, got ${values.num_workers}\n`);
     return 2;
   }
+  const hasRedis = redisUrlOf(config.router_settings, process.env) !== undefined;
   if (workerCount > 1 && !isWorker()) {
-    if (redisUrlOf(config.router_settings, process.env) === undefined) {
-      process.stderr.write(
-        "llmgate: warning: with --num_workers > 1 and no Redis, each worker keeps its own rate-limit and cooldown counters; set router_settings.redis_url (or REDIS_URL) to share them\n",
-      );
-    }
-    const finished = runPrimary(workerCount);
+    // Without Redis the primary holds the counts, so that limits and cooldowns hold across workers.
+    const finished = runPrimary(workerCount, { servesCounts: !hasRedis });
     // The primary stops its workers on SIGTERM: so it does when the command is gone.
     onCommandGone(() => process.kill(process.pid, "SIGTERM"));
     return finished;
@@ -116,6 +113,7 @@ async function main(): Promise<number> {
     logLevel,
     configDir: values.config === undefined ? undefined : dirname(resolve(values.config)),
     hasReportedConfigWarnings: values.config !== undefined,
+    countsThroughPrimary: isWorker() && !hasRedis,
   });
   const address = await proxy.listen(port, host);
   process.stderr.write(`llmgate: listening on ${address} (${config.model_list.length} deployments)\n`);

@@ -1,4 +1,8 @@
 import cluster from "node:cluster";
+import { MemoryLimitCounters } from "./proxy/limits/memory.js";
+import { serveToWorkers } from "./proxy/shared-counts/ipc.js";
+import { LIMITS_TARGET, ROUTER_STATE_TARGET } from "./proxy/shared-counts/primary-counts.js";
+import { MemoryRouterState } from "./router/index.js";
 import { onStopSignals } from "./stop-signals.js";
 
 /**
@@ -7,7 +11,18 @@ import { onStopSignals } from "./stop-signals.js";
  * unless it never served: then all stop and the primary exits 1 (no endless restarts). A signal
  * to the whole process group reaches the workers too: they count it and the primary's as one.
  */
-export function runPrimary(workerCount: number): Promise<number> {
+export interface PrimaryOptions {
+  /** Serve limit counters and router state to the workers (no Redis to share them). */
+  servesCounts: boolean;
+}
+
+export function runPrimary(workerCount: number, options: PrimaryOptions): Promise<number> {
+  if (options.servesCounts) {
+    serveToWorkers({
+      [LIMITS_TARGET]: new MemoryLimitCounters(),
+      [ROUTER_STATE_TARGET]: new MemoryRouterState(),
+    });
+  }
   let isStopping = false;
   let exitCode = 0;
   /** Workers that were serving at some point: only those are replaced when they die. */

@@ -18,6 +18,8 @@ import { MemoryLimitCounters } from "./limits/memory.js";
 import { RedisLimitCounters } from "./limits/redis.js";
 import type { LimitCounters } from "./limits/types.js";
 import { ProxyMetrics } from "./metrics.js";
+import { PrimaryChannel } from "./shared-counts/ipc.js";
+import { PrimaryLimitCounters, PrimaryRouterState } from "./shared-counts/primary-counts.js";
 import { CacheInvalidation, connectRedis, redisUrlOf } from "./shared-state.js";
 import { SpendTracker } from "./spend-tracker.js";
 
@@ -39,6 +41,11 @@ export interface ProxyOptions {
   configDir?: string;
   /** The caller has reported the config's warnings already (the CLI, with file and line). */
   hasReportedConfigWarnings?: boolean;
+  /**
+   * A worker of `--num_workers` without Redis: rate limits, cooldowns and deployment usage are
+   * counted by the primary process (over the cluster's IPC channel), so that they hold across workers.
+   */
+  countsThroughPrimary?: boolean;
 }
 
 export interface ProxyServer {
@@ -109,6 +116,9 @@ export async function createProxy(
   const settings = config.general_settings;
   const log = createLateLogger();
   const redisOutage = new RedisOutageLog(log);
+  const redisTarget = redisUrlOf(config.router_settings, env);
+  const primary =
+    options.countsThroughPrimary === true && redisTarget === undefined ? new PrimaryChannel() : undefined;
   const router = new Router(
     {
       model_list: withGlobalDefaults(config),
@@ -120,16 +130,18 @@ export async function createProxy(
       env,
       logger: log,
       redisOutage,
+      state: primary === undefined ? undefined : new PrimaryRouterState(primary),
       parseResponsesLazily: true,
       maxResponseBytes: Math.floor(settings.max_response_size_mb * 1024 * 1024),
     },
   );
-  const redisTarget = redisUrlOf(config.router_settings, env);
   const redis: Redis | undefined =
     redisTarget === undefined ? undefined : connectRedis(redisTarget, redisOutage);
   const limits: LimitCounters =
     redis === undefined
-      ? new MemoryLimitCounters()
+      ? primary === undefined
+        ? new MemoryLimitCounters()
+        : new PrimaryLimitCounters(primary)
       : new FallbackLimitCounters(
           new RedisLimitCounters(redis),
           new MemoryLimitCounters(),
