@@ -1,6 +1,7 @@
 import { anthropic } from "./anthropic/index.js";
 import { bedrock } from "./bedrock/index.js";
 import { gemini } from "./gemini/index.js";
+import { ollama, ollamaChat } from "./ollama/index.js";
 import { createOpenAICompatibleProvider, OPENAI_COMPATIBLE_PRESETS } from "./openai-compatible/index.js";
 import type { ProviderDefinition } from "./types.js";
 
@@ -13,6 +14,8 @@ export const PROVIDERS: ReadonlyMap<string, ProviderDefinition> = new Map<string
   [anthropic.id, anthropic],
   [bedrock.id, bedrock],
   [gemini.id, gemini],
+  [ollama.id, ollama],
+  [ollamaChat.id, ollamaChat],
 ]);
 
 /** The provider a bare model name (`gpt-4o`) means. */
