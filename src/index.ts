@@ -1,4 +1,11 @@
 export {
+  anthropicMessages,
+  type Message as AnthropicMessage,
+  type MessagesParams as AnthropicMessagesParams,
+  type MessagesRequest as AnthropicMessagesRequest,
+  type StreamEvent as AnthropicStreamEvent,
+} from "./dialects/anthropic-messages/index.js";
+export {
   type ResponsesCallContext,
   type ResponsesParams,
   responses,

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { LlmgateConfig } from "../config/index.js";
+import { MemoryResponseStore, type ResponseStore } from "../store/index.js";
 import type { DatabaseStatus } from "./database-connection.js";
 import { Drain } from "./drain.js";
 import { createAuthGuards } from "./hooks/auth.js";
@@ -17,10 +18,12 @@ import type { LimitCounters } from "./limits/types.js";
 import { registerManagementRoutes } from "./management/index.js";
 import type { ManagementDependencies } from "./management/types.js";
 import type { ProxyMetrics } from "./metrics.js";
+import { registerAnthropicMessagesRoutes } from "./routes/anthropic-messages.js";
 import { registerHealthProbes } from "./routes/health.js";
 import { registerModelCallRoutes } from "./routes/model-calls.js";
 import { registerModelInfoRoutes } from "./routes/model-info.js";
 import { registerModelRoutes } from "./routes/models.js";
+import { registerResponsesRoutes } from "./routes/responses.js";
 import type { SpendTracker } from "./spend-tracker.js";
 import type { ProxyRouter } from "./types.js";
 
@@ -34,6 +37,8 @@ export interface AppDependencies {
   identities: IdentityCache | undefined;
   /** The management API (`/key/*`, `/user/*`, `/team/*`, `/spend/*`), when there is a store. */
   management: ManagementDependencies | undefined;
+  /** Stored Responses (`store: true`); default: kept in this process only. */
+  responses?: ResponseStore | undefined;
   forcedModel?: string | undefined;
   logLevel?: string;
   /** Whether the store's database answers; readiness is 503 while it does not. Default: connected. */
@@ -115,7 +120,33 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
       drain,
     });
     registerModelRoutes(scope, router);
+    registerResponsesRoutes(scope, {
+      router,
+      limits: dependencies.limits,
+      spend: dependencies.spend,
+      metrics: dependencies.metrics,
+      allowClientCredentials: config.general_settings.allow_client_side_credentials === true,
+      forcedModel: dependencies.forcedModel,
+      bodyLimitBytes,
+      store: dependencies.responses ?? new MemoryResponseStore(),
+    });
   });
+  // Anthropic Messages in a scope of its own: its errors are rendered in Anthropic's shape.
+  app.register(async (scope) => {
+    scope.addHook("onRequest", assignCallId);
+    scope.addHook("onRequest", guards.anyKey);
+    registerAnthropicMessagesRoutes(scope, {
+      router,
+      limits: dependencies.limits,
+      spend: dependencies.spend,
+      metrics: dependencies.metrics,
+      allowClientCredentials: config.general_settings.allow_client_side_credentials === true,
+      forcedModel: dependencies.forcedModel,
+      bodyLimitBytes,
+    });
+  });
+  // Claude Code checks the base URL with a `HEAD /` before its first request.
+  app.head("/", async (_request, reply) => reply.code(200).send());
   registerModelInfoRoutes(app, router, guards);
   if (dependencies.management !== undefined) {
     // `/key/info` lets a virtual key read itself; without a master key there are no virtual keys.

@@ -1,9 +1,12 @@
+import type { MessagesParams } from "../dialects/anthropic-messages/index.js";
 import type { Operation, OperationTypes } from "../providers/types.js";
 import type {
   Deployment,
   DeploymentInfo,
   HealthReport,
+  MessagesRouteOutcome,
   ModelGroupInfo,
+  RequestRoutingFields,
   RouteContext,
   RouteMeta,
   RouteOutcome,
@@ -18,6 +21,11 @@ export interface ProxyRouter {
     request: OperationTypes[K]["request"],
     context?: RouteContext,
   ): Promise<RouteOutcome<K>>;
+  /** An Anthropic Messages request, routed as chat completions are (the /v1/messages route). */
+  routeAnthropicMessages(
+    request: MessagesParams & RequestRoutingFields,
+    context?: RouteContext,
+  ): Promise<MessagesRouteOutcome>;
   modelNames(): string[];
   hasModel(name: string): boolean;
   deployment(id: string): Deployment | undefined;
