@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import OpenAI from "openai";
-import { Client } from "undici";
+import { Agent, Client } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { defaultCliPath, pickFreePort, repositoryRoot } from "../fakes/proxy-process.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
@@ -130,6 +130,8 @@ function connectionCode(error: unknown): string | undefined {
 
 interface LoadResult {
   answered: number;
+  /** Answers that came after the signal: each client's request in flight at it, at least. */
+  answeredAfterSignal: number;
   /** Requests sent before the signal that did not get their answer. */
   lostBeforeSignal: string[];
   /** After the signal: refused connections (the listener is closed), 503s, anything else. */
@@ -140,22 +142,43 @@ interface LoadResult {
 
 /** `clients` loops of chat calls on keep-alive connections; the signal goes after `signalAfter` answers. */
 async function loadThenSignal(proxy: Launched, clients: number, signalAfter: number): Promise<LoadResult> {
-  const client = new OpenAI({ apiKey: await virtualKey(proxy), baseURL: `${proxy.url}/v1`, maxRetries: 0 });
-  const result: LoadResult = { answered: 0, lostBeforeSignal: [], refused: 0, unavailable: 0, other: [] };
+  const apiKey = await virtualKey(proxy);
+  const result: LoadResult = {
+    answered: 0,
+    answeredAfterSignal: 0,
+    lostBeforeSignal: [],
+    refused: 0,
+    unavailable: 0,
+    other: [],
+  };
   let signalledAt: number | undefined;
   const loop = async () => {
+    // One keep-alive connection per client, opened before the load: what is sent before the signal
+    // travels on a connection the proxy had accepted. (A connection still in the listen backlog when
+    // the listener closes is refused by the kernel: no server can answer it.)
+    const connection = new Agent({ connections: 1 });
+    const client = new OpenAI({
+      apiKey,
+      baseURL: `${proxy.url}/v1`,
+      maxRetries: 0,
+      fetchOptions: { dispatcher: connection } as never,
+    });
+    await client.models.list();
     for (;;) {
       const sentAt = Date.now();
       try {
         await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] });
         result.answered++;
+        if (signalledAt !== undefined) result.answeredAfterSignal++;
       } catch (error) {
         const isBefore = signalledAt === undefined || sentAt < signalledAt;
         const code = connectionCode(error);
         if (isBefore) result.lostBeforeSignal.push(String(code ?? error));
-        else if (code === "ECONNREFUSED") result.refused++;
+        else if (code === "ECONNREFUSED" || code === "ECONNRESET")
+          result.refused++; // a new connection, after the listener closed
         else if (error instanceof OpenAI.APIError && error.status === 503) result.unavailable++;
         else result.other.push(String(code ?? error));
+        await connection.close();
         return;
       }
       if (result.answered >= signalAfter && signalledAt === undefined) signalledAt = signalGroup(proxy);
@@ -175,6 +198,7 @@ describe("graceful drain", () => {
     expect(result.lostBeforeSignal).toEqual([]);
     expect(result.other).toEqual([]);
     expect(result.answered).toBeGreaterThanOrEqual(20);
+    expect(result.answeredAfterSignal).toBeGreaterThanOrEqual(7);
     // One signal, though both the launcher and the node it started received it.
     expect(proxy.stderr().match(/finishing open requests/g)).toHaveLength(1);
     expect(proxy.stderr()).not.toMatch(/again/);
@@ -220,7 +244,11 @@ describe("graceful drain", () => {
       }
     }
     expect(text).toBe(chunks.map((chunk) => chunk.choices[0]?.delta.content).join(""));
-    expect(readiness).toEqual({ status: 503, body: { status: "draining", db: "connected" }, connection: "close" });
+    expect(readiness).toEqual({
+      status: 503,
+      body: { status: "draining", db: "connected" },
+      connection: "close",
+    });
     expect((await idleClosed) - signalledAt).toBeLessThan(2_000);
     expect((await proxy.exited).code).toBe(0);
     await keptAlive.close();
