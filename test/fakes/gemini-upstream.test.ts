@@ -5,7 +5,6 @@
  * endpoint issued to a JWT that google-auth-library itself signed.
  */
 import { FunctionCallingConfigMode, GoogleGenAI } from "@google/genai";
-import { Gaxios } from "gaxios";
 import { JWT, OAuth2Client } from "google-auth-library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeGoogleUpstream, startFakeGoogleUpstream } from "./gemini-upstream.js";
@@ -120,33 +119,32 @@ describe("the fake Gemini API, through @google/genai", () => {
   });
 });
 
+/**
+ * google-auth-library's JWT client, which always asks oauth2.googleapis.com: its request is sent to
+ * the fake instead, with the fake's URL as the audience.
+ */
+function googleSignedJwt(email: string, key: string): JWT {
+  const jwt = new JWT({
+    email,
+    key,
+    scopes: [CLOUD_PLATFORM_SCOPE],
+    additionalClaims: { aud: tokens.tokenUri },
+  });
+  jwt.transporter.interceptors.request.add({
+    resolved: async (options) => ({ ...options, url: new URL(tokens.tokenUri) }),
+  });
+  return jwt;
+}
+
 describe("the fake token endpoint and Vertex AI, through google-auth-library and @google/genai", () => {
   it("issues a token to a JWT that google-auth-library signed, and refuses one signed with another key", async () => {
     const account = tokens.createServiceAccount("sdk-project");
-    const transporter = new Gaxios();
-    transporter.interceptors.request.add({
-      resolved: async (options) => ({ ...options, url: new URL(tokens.tokenUri) }),
-    });
-    // google-auth-library always asks oauth2.googleapis.com: its request is sent to the fake instead,
-    // with the fake's URL as the audience.
-    const jwt = new JWT({
-      email: account.client_email,
-      key: account.private_key,
-      scopes: [CLOUD_PLATFORM_SCOPE],
-      additionalClaims: { aud: tokens.tokenUri },
-      transporter,
-    });
+    const jwt = googleSignedJwt(account.client_email, account.private_key);
     const { token } = await jwt.getAccessToken();
     expect(token).toMatch(/^ya29\.fake-/);
     expect(tokens.isTokenValid(String(token))).toBe(true);
     const other = tokens.createServiceAccount("sdk-project");
-    const forged = new JWT({
-      email: account.client_email,
-      key: other.private_key,
-      scopes: [CLOUD_PLATFORM_SCOPE],
-      additionalClaims: { aud: tokens.tokenUri },
-      transporter,
-    });
+    const forged = googleSignedJwt(account.client_email, other.private_key);
     await expect(forged.getAccessToken()).rejects.toThrow(/Invalid JWT Signature/);
   });
 
