@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface QueueStatsSource {
   stats(): { queued: number; written: number; dropped: number; failures: number };
@@ -50,6 +50,11 @@ export class ProxyMetrics {
   });
 
   /** Spend-queue figures, read when Prometheus scrapes. */
+  constructor() {
+    // The process defaults (CPU, memory, event-loop lag, open handles), read at scrape time only.
+    collectDefaultMetrics({ register: this.registry });
+  }
+
   watchSpendQueue(queue: QueueStatsSource): void {
     const gauge = (
       name: string,
