@@ -37,6 +37,11 @@ export interface CallContext {
    * no event. Default DEFAULT_MAX_RESPONSE_BYTES; beyond it the call fails with a 500.
    */
   maxResponseBytes?: number;
+  /**
+   * The definition to call instead of the registry's for the model's provider: a dialect's native
+   * passthrough (an Anthropic body to an Anthropic deployment) brings its own operation this way.
+   */
+  provider?: ProviderDefinition | undefined;
 }
 
 /** 256 MiB: room for a large embeddings batch (2,048 inputs of 1,536 floats is ~65 MB of JSON). */
@@ -302,7 +307,9 @@ export async function call<K extends Operation>(
   if (operationName === "chat" && !Array.isArray((request as { messages?: unknown }).messages)) {
     throw new BadRequestError({ message: "messages is required (an array)", param: "messages" });
   }
-  const { provider, model } = resolveModel(request.model, options.custom_llm_provider);
+  const resolved = resolveModel(request.model, options.custom_llm_provider);
+  const { model } = resolved;
+  const provider = context.provider ?? resolved.provider;
   const operation = provider.operations[operationName] as OperationDefinition<K> | undefined;
   if (operation === undefined) {
     throw new BadRequestError({

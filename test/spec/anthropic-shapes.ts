@@ -36,7 +36,8 @@ const contentBlock = {
     },
     {
       type: "object",
-      required: ["type", "thinking", "signature"],
+      // content_block_start carries no signature (it comes as a signature_delta); a message's block does.
+      required: ["type", "thinking"],
       properties: {
         type: { const: "thinking" },
         thinking: { type: "string" },

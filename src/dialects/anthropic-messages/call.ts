@@ -98,7 +98,8 @@ export async function callMessages(
   const { request, options } = splitMessagesParams(params);
   const native = nativeMessagesRoute(request.model, options.custom_llm_provider);
   if (native !== undefined && options.mock_response === undefined) {
-    return native(request, options, params[CLIENT_HEADERS] ?? {}, context);
+    const result = await native(request, options, params[CLIENT_HEADERS] ?? {}, context, chatCall);
+    if (result !== undefined) return result;
   }
   return callThroughChat(request, options, context, chatCall);
 }

@@ -24,10 +24,17 @@ export function anthropicErrorType(status: number): string {
   return status >= 500 ? "api_error" : "invalid_request_error";
 }
 
-/** Our error as Anthropic's error body, with the status it is answered with (the error's own). */
+/** Anthropic says "overloaded" with 529; our ServiceUnavailableError (503) is that state. */
+const OVERLOADED_STATUS = 529;
+
+/**
+ * Our error as Anthropic's error body, with the status it is answered with: the error's own, but
+ * 503 (service unavailable, what an upstream's 529 maps to) as Anthropic's 529 overloaded_error.
+ */
 export function toAnthropicError(error: LlmgateError): { status: number; body: ErrorBody } {
+  const status = error.status === 503 ? OVERLOADED_STATUS : error.status;
   return {
-    status: error.status,
-    body: { type: "error", error: { type: anthropicErrorType(error.status), message: error.message } },
+    status,
+    body: { type: "error", error: { type: anthropicErrorType(status), message: error.message } },
   };
 }
