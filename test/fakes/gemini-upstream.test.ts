@@ -150,17 +150,7 @@ describe("the fake token endpoint and Vertex AI, through google-auth-library and
 
   it("serves generateContent and its stream at Vertex's paths to @google/genai in vertexai mode", async () => {
     const account = tokens.createServiceAccount("vertex-project");
-    const transporter = new Gaxios();
-    transporter.interceptors.request.add({
-      resolved: async (options) => ({ ...options, url: new URL(tokens.tokenUri) }),
-    });
-    const jwt = new JWT({
-      email: account.client_email,
-      key: account.private_key,
-      scopes: [CLOUD_PLATFORM_SCOPE],
-      additionalClaims: { aud: tokens.tokenUri },
-      transporter,
-    });
+    const jwt = googleSignedJwt(account.client_email, account.private_key);
     const { token } = await jwt.getAccessToken();
     const authClient = new OAuth2Client();
     authClient.setCredentials({ access_token: token, expiry_date: Date.now() + 3_000_000 });
