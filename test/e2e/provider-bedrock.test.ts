@@ -405,6 +405,21 @@ describe("bedrock/ through the SDK's completion() and embedding()", () => {
     expect(dropped.choices[0]?.message.content).toBe("echo: dropped");
   });
 
+  it("fails a stream whose connection breaks half way, after the chunks that came", async () => {
+    fake.enqueue({ kind: "stream-cut", afterEvents: 3 });
+    const stream = await completion(
+      { ...params(), messages: [{ role: "user", content: "cut me off" }], stream: true },
+      { env: {} },
+    );
+    let text = "";
+    const failure = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    })().catch((error: unknown) => error);
+    expect(text).toBe("echo: cut me");
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as { isRetryable?: boolean }).isRetryable).toBe(true);
+  });
+
   it("embeds through embedding()", async () => {
     const response = await embedding(
       {

@@ -176,7 +176,8 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
       }
       if (options.eventDelayMs !== undefined && index > 0) await sleep(options.eventDelayMs);
       if (response.destroyed) return;
-      response.write(frame);
+      // Each frame is on the wire before the next step (a cut must not swallow what was sent).
+      await new Promise<void>((resolve) => response.write(frame, () => resolve()));
     }
     response.end();
   };
