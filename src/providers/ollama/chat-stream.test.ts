@@ -122,3 +122,21 @@ describe("createOllamaChatStreamTransformer", () => {
     expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 26, completion_tokens: 259, total_tokens: 285 });
   });
 });
+
+describe("createOllamaChatStreamTransformer with inline <think> reasoning", () => {
+  it("streams it as reasoning_content, the rest as content, however the tags are cut", () => {
+    const transformer = createOllamaChatStreamTransformer(callOf(false));
+    const line = (content: string, done = false) => ({ message: { role: "assistant", content }, done });
+    const chunks = [
+      ...transformer.push(line("<thi")),
+      ...transformer.push(line("nk>Hmm")),
+      ...transformer.push(line(".</think")),
+      ...transformer.push(line(">\n\nYes")),
+      ...transformer.push(line(".", true)),
+    ];
+    for (const chunk of chunks) assertMatchesOpenAISchema("CreateChatCompletionStreamResponse", chunk);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "").join("")).toBe("Hmm.");
+    expect(contentOf(chunks)).toBe("Yes.");
+    expect(chunks[0]?.choices[0]?.delta.role).toBe("assistant");
+  });
+});

@@ -9,6 +9,7 @@ import {
   toOpenAIUsage,
 } from "./chat-response.js";
 import { mapOllamaError } from "./errors.js";
+import { createThinkTagSplitter } from "./think-tags.js";
 import { INCLUDE_STREAM_USAGE, isRecord } from "./wire.js";
 
 type Delta = ChatCompletionChunkChoice["delta"];
@@ -42,6 +43,7 @@ export function createOllamaChatStreamTransformer(
   let toolCount = 0;
   let hasStarted = false;
   let isDone = false;
+  const splitter = createThinkTagSplitter();
 
   const chunk = (delta: Delta, finishReason: string | null = null): ChatCompletionChunk => ({
     id,
@@ -52,12 +54,19 @@ export function createOllamaChatStreamTransformer(
   });
 
   function deltasOf(line: Record<string, unknown>): ChatCompletionChunk[] {
-    const { content, thinking, toolCalls } = partsOf(line);
+    const { content: text, thinking, toolCalls } = partsOf(line);
+    const split = splitter.push(text);
+    if (line.done === true) {
+      const rest = splitter.flush();
+      split.content += rest.content;
+      split.reasoning += rest.reasoning;
+    }
     const chunks: ChatCompletionChunk[] = [];
     const first: Delta = hasStarted ? {} : { role: "assistant", content: "" };
     hasStarted = true;
-    if (thinking !== "") first.reasoning_content = thinking;
-    if (content !== "") first.content = content;
+    const reasoning = thinking + split.reasoning;
+    if (reasoning !== "") first.reasoning_content = reasoning;
+    if (split.content !== "") first.content = split.content;
     if (Object.keys(first).length > 0) chunks.push(chunk(first));
     for (const toolCall of toolCalls) {
       const converted = toOpenAIToolCall(toolCall);
