@@ -4,6 +4,7 @@ import { gemini } from "./gemini/index.js";
 import { ollama, ollamaChat } from "./ollama/index.js";
 import { createOpenAICompatibleProvider, OPENAI_COMPATIBLE_PRESETS } from "./openai-compatible/index.js";
 import type { ProviderDefinition } from "./types.js";
+import { vertexAI } from "./vertex-ai/index.js";
 
 /** Provider id -> definition. A provider that needs its own code adds one line here. */
 export const PROVIDERS: ReadonlyMap<string, ProviderDefinition> = new Map<string, ProviderDefinition>([
@@ -14,6 +15,7 @@ export const PROVIDERS: ReadonlyMap<string, ProviderDefinition> = new Map<string
   [anthropic.id, anthropic],
   [bedrock.id, bedrock],
   [gemini.id, gemini],
+  [vertexAI.id, vertexAI],
   [ollama.id, ollama],
   [ollamaChat.id, ollamaChat],
 ]);
