@@ -8,6 +8,7 @@ import {
   resetExpiredBudgets,
   type SpendLogEntry,
   SpendQueue,
+  SqlResponseStore,
 } from "../store/index.js";
 import { createApp } from "./app.js";
 import { connectDatabase } from "./database-connection.js";
@@ -196,6 +197,7 @@ export async function createProxy(
   const spend = new SpendTracker(queue, identities, limits, metrics);
 
   const app = createApp({
+    responses: new SqlResponseStore(database.db),
     config,
     router,
     limits,

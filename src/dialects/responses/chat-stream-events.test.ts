@@ -31,9 +31,11 @@ describe("createResponseEventTransformer", () => {
       "response.created",
       "response.in_progress",
       "response.output_item.added",
+      "response.content_part.added",
       "response.reasoning_text.delta",
       "response.reasoning_text.delta",
       "response.reasoning_text.done",
+      "response.content_part.done",
       "response.output_item.done",
       "response.output_item.added",
       "response.content_part.added",
@@ -45,13 +47,13 @@ describe("createResponseEventTransformer", () => {
       "response.completed",
     ]);
     expect(events[0]).toMatchObject({ response: { id: "resp_1", status: "in_progress", output: [] } });
-    expect(events[11]).toMatchObject({
+    expect(events[13]).toMatchObject({
       item_id: "msg_3",
       output_index: 1,
       content_index: 0,
       text: "Hello world",
     });
-    const completed = events[14] as ResponseStreamEvent & { response: Record<string, unknown> };
+    const completed = events[16] as ResponseStreamEvent & { response: Record<string, unknown> };
     assertMatchesOpenAISchema("Response", completed.response);
     expect(completed.response).toMatchObject({
       id: "resp_1",

@@ -92,6 +92,13 @@ export function createResponseEventTransformer(
       events.push(
         event("response.reasoning_text.done", { ...where(open), content_index: 0, text: open.text }),
       );
+      events.push(
+        event("response.content_part.done", {
+          ...where(open),
+          content_index: 0,
+          part: { type: "reasoning_text", text: open.text },
+        }),
+      );
       Object.assign(open.item, reasoningItem(open.item.id, open.text, "completed"));
     } else {
       open.item.arguments = open.text;
@@ -135,6 +142,13 @@ export function createResponseEventTransformer(
           "reasoning",
           { type: "reasoning", id: ids.newId("rs"), summary: [], content: [], status: "in_progress" },
           events,
+        );
+        events.push(
+          event("response.content_part.added", {
+            ...where(current),
+            content_index: 0,
+            part: { type: "reasoning_text", text: "" },
+          }),
         );
       }
     }

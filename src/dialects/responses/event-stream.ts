@@ -1,8 +1,16 @@
 import type { ResponseStreamEvent } from "../../openai/responses.js";
 import type { ChatCompletionChunk } from "../../openai/types.js";
 import { chunkBatches, flattenBatches } from "../../sdk/chunk-batches.js";
-import { CHUNK_BATCHES, type ChunkStream } from "../../sdk/types.js";
+import { CHUNK_BATCHES, type ChunkStream, RAW_JSON, UNPARSED } from "../../sdk/types.js";
 import type { ResponseEventTransformer } from "./chat-stream-events.js";
+
+type MaybeUnparsed = ChatCompletionChunk & { [RAW_JSON]?: string; [UNPARSED]?: true };
+
+/** A chunk a relay's SDK call left unparsed (CallContext.parseLazily) is parsed here: its text is read. */
+function parsedChunk(chunk: MaybeUnparsed): ChatCompletionChunk {
+  const raw = chunk[RAW_JSON];
+  return chunk[UNPARSED] === true && raw !== undefined ? (JSON.parse(raw) as ChatCompletionChunk) : chunk;
+}
 
 /**
  * A chat chunk stream as a stream of Responses events, batch for batch (one upstream read stays
@@ -29,7 +37,7 @@ export function toResponseEventStream(
             isFlushed = true;
             events.push(...transformer.flush());
           } else {
-            for (const chunk of result.value) events.push(...transformer.push(chunk));
+            for (const chunk of result.value) events.push(...transformer.push(parsedChunk(chunk)));
           }
           if (events.length > 0) return { done: false, value: events };
         }

@@ -7,6 +7,13 @@ export {
   type SdkCall,
 } from "./call.js";
 export { createResponseEventTransformer, type ResponseEventTransformer } from "./chat-stream-events.js";
+export {
+  continuedContext,
+  type ItemListQuery,
+  listInputItems,
+  toInputItems,
+  toUpstreamInput,
+} from "./conversation.js";
 export { fromChatCompletion } from "./from-chat-response.js";
 export { createCountingIdSource, type ResponseIdSource, randomIdSource } from "./ids.js";
 export { isNativeResponsesTarget } from "./native.js";

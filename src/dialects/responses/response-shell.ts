@@ -37,12 +37,17 @@ export function createResponseShell(
     temperature: typeof request.temperature === "number" ? request.temperature : 1,
     text: { format: format !== undefined && format !== null ? format : { type: "text" } },
     tool_choice: request.tool_choice ?? "auto",
-    tools: Array.isArray(request.tools) ? request.tools.map(echoedTool) : [],
+    // The tools the target got: on a chat target, functions only.
+    tools: Array.isArray(request.tools) ? request.tools.filter(isFunctionTool).map(echoedTool) : [],
     top_p: typeof request.top_p === "number" ? request.top_p : 1,
     truncation: "disabled",
     ...(typeof request.user === "string" ? { user: request.user } : {}),
     metadata: request.metadata ?? {},
   };
+}
+
+function isFunctionTool(tool: ResponseTool): boolean {
+  return tool.type === "function";
 }
 
 /** A function tool as the API echoes it (every field present); other tools as they came. */
