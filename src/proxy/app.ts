@@ -128,6 +128,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
       allowClientCredentials: config.general_settings.allow_client_side_credentials === true,
       forcedModel: dependencies.forcedModel,
       bodyLimitBytes,
+      drain,
       store: dependencies.responses ?? new MemoryResponseStore(),
     });
   });

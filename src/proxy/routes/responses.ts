@@ -151,6 +151,7 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) controller.abort(new Error("the client closed the connection"));
       });
+      options.drain?.onForcedStop(reply.raw, (error) => controller.abort(error));
       const context = routeContextFromHeaders(request, controller.signal);
       if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
       const routeStartedAt = performance.now();
@@ -193,6 +194,7 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) result.stream.abort(new Error("the client closed the connection"));
       });
+      options.drain?.onForcedStop(reply.raw, (error) => result.stream.abort(error));
       try {
         writer.start(Object.assign({}, admission.headers, headers));
       } catch (error) {
