@@ -104,6 +104,13 @@ export interface OperationDefinition<K extends Operation> {
   /** Whether repairResponse may change the answer to this body sent (default: always). */
   mayNeedRepair?(sent: Record<string, unknown>): boolean;
   createStreamTransformer?(call: RepairContext): StreamTransformer<OperationTypes[K]["chunk"]>;
+  /**
+   * For a provider that takes less per call than OpenAI's request carries (Titan embeds one text a
+   * call): the request as several, sent at once and joined, in order, by `joinResponses`. Undefined
+   * or a single part: the request is sent as it is.
+   */
+  splitRequest?(request: OperationTypes[K]["request"]): OperationTypes[K]["request"][] | undefined;
+  joinResponses?(responses: OperationTypes[K]["response"][]): OperationTypes[K]["response"];
 }
 
 /** What an answer is repaired (or translated) against: where it came from, and what was asked. */

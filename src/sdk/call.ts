@@ -322,6 +322,37 @@ export async function call<K extends Operation>(
   if (options.mock_response !== undefined && options.mock_response !== null) {
     return mockResult(operationName, request, options.mock_response, provider.id);
   }
+  const parts = operation.splitRequest?.(request);
+  if (parts !== undefined && parts.length > 1 && operation.joinResponses !== undefined) {
+    const join = operation.joinResponses;
+    const results = await Promise.all(
+      parts.map((part) => send(operationName, operation, provider, part, options, context)),
+    );
+    const first = results[0] as CallResult<K>;
+    const responses = results.map((result) => {
+      if (result.kind !== "response") throw new Error("a request sent in parts cannot be streamed");
+      return result.data;
+    });
+    return {
+      kind: "response",
+      data: join(responses),
+      headers: first.headers,
+      providerId: first.providerId,
+      model: first.model,
+    };
+  }
+  return send(operationName, operation, provider, request, options, context);
+}
+
+/** Prepares one upstream request and sends it, retrying what is retryable. */
+async function send<K extends Operation>(
+  operationName: K,
+  operation: OperationDefinition<K>,
+  provider: ProviderDefinition,
+  request: OperationTypes[K]["request"],
+  options: CallOptions,
+  context: CallContext,
+): Promise<CallResult<K>> {
   const prepared = prepare(operationName, operation, provider, request, options, context.env ?? process.env);
   const client = context.httpClient ?? getDefaultHttpClient();
   const maxRetries = options.max_retries ?? DEFAULT_MAX_RETRIES;

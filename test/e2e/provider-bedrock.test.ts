@@ -249,6 +249,14 @@ describe("bedrock/ through the proxy with the openai client", () => {
     expect(lastRequest().body).toEqual({ inputText: "hello world", dimensions: 256 });
     const floats = await client.embeddings.create({ model: "titan", input: "hi", encoding_format: "float" });
     expect(floats.data[0]?.embedding).toHaveLength(1024);
+    // Titan embeds one text a call: several are sent as one call each and come back in order.
+    const several = await client.embeddings.create({
+      model: "titan",
+      input: ["one two", "three", "four five six"],
+    });
+    assertMatchesOpenAISchema("CreateEmbeddingResponse", several);
+    expect(several.data.map((item) => item.index)).toEqual([0, 1, 2]);
+    expect(several.usage).toEqual({ prompt_tokens: 6, total_tokens: 6 });
     const cohere = await client.embeddings.create({ model: "cohere", input: ["one", "two", "three"] });
     assertMatchesOpenAISchema("CreateEmbeddingResponse", cohere);
     expect(cohere.data.map((item) => item.index)).toEqual([0, 1, 2]);

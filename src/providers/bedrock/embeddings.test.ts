@@ -116,11 +116,13 @@ describe("bedrock embeddings", () => {
     );
   });
 
-  it("refuses token-id inputs, several inputs for Titan, and models it does not know", () => {
+  it("refuses token-id inputs and models it does not know; several texts for Titan are split, one a call", () => {
     expect(() => body({ model: "amazon.titan-embed-text-v2:0", input: [1, 2, 3] })).toThrow(BadRequestError);
-    expect(() => body({ model: "amazon.titan-embed-text-v2:0", input: ["a", "b"] })).toThrow(
-      /one input a call/,
-    );
+    const request = { model: "amazon.titan-embed-text-v2:0", input: ["a", "b"] };
+    expect(bedrockEmbeddings.splitRequest?.(request)?.map((part) => part.input)).toEqual(["a", "b"]);
+    expect(
+      bedrockEmbeddings.splitRequest?.({ ...request, model: "cohere.embed-english-v3" }),
+    ).toBeUndefined();
     expect(() => body({ model: "meta.llama3-8b-instruct-v1:0", input: "x" })).toThrow(
       /not an embedding model/,
     );

@@ -98,7 +98,7 @@ function toBedrockEmbeddingRequest(
   } else {
     if (texts.length > 1)
       throw refuse(
-        `bedrock/${modelId} embeds one input a call: send one string, or use cohere.embed-*`,
+        `bedrock/${modelId} embeds one input a call (splitTitanRequest sends each alone)`,
         "input",
       );
     body = { inputText: texts[0], ...dimensions, ...extras };
@@ -158,8 +158,35 @@ function fromBedrockEmbeddingResponse(body: unknown, { target, sent }: RepairCon
   };
 }
 
+/** Titan embeds one text a call: a request of several is sent as one call per text. */
+function splitTitanRequest(request: EmbeddingRequest): EmbeddingRequest[] | undefined {
+  const modelId = toBedrockModelId(request.model);
+  if (embeddingFamilyOf(modelId) !== "titan" || !Array.isArray(request.input)) return undefined;
+  const texts = request.input;
+  if (texts.length < 2 || !texts.every((text) => typeof text === "string")) return undefined;
+  return texts.map((text) => ({ ...request, input: text as string }));
+}
+
+/** The answers of the calls of one split request, as one list in the request's order. */
+function joinEmbeddingResponses(responses: EmbeddingResponse[]): EmbeddingResponse {
+  const data: Embedding[] = [];
+  let tokens = 0;
+  for (const response of responses) {
+    for (const item of response.data) data.push({ ...item, index: data.length });
+    tokens += response.usage?.prompt_tokens ?? 0;
+  }
+  return {
+    object: "list",
+    data,
+    model: responses[0]?.model ?? "",
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  };
+}
+
 export const bedrockEmbeddings: OperationDefinition<"embeddings"> = {
   path: invokePath,
   toRequest: toBedrockEmbeddingRequest,
   fromResponse: fromBedrockEmbeddingResponse,
+  splitRequest: splitTitanRequest,
+  joinResponses: joinEmbeddingResponses,
 };
