@@ -241,6 +241,68 @@ describe("/v1/responses toward a chat completions deployment (hosted_vllm/)", ()
   });
 });
 
+describe("/v1/responses: spend, limits and failures as on chat completions", () => {
+  it("writes a spend row (call type aresponses) with the translated usage for the key", async () => {
+    const key = await newKey();
+    const { data, response } = await clientOf(key)
+      .responses.create({ model: "vllm-group", input: "count these words" })
+      .withResponse();
+    const requestId = response.headers.get("x-llmgate-call-id") ?? "";
+    const answer = await fetch(`${proxy.url}/spend/logs?request_id=${encodeURIComponent(requestId)}`, {
+      headers: { authorization: `Bearer ${MASTER_KEY}` },
+    });
+    const rows = (await answer.json()) as Record<string, unknown>[];
+    expect(rows[0]).toMatchObject({
+      request_id: requestId,
+      response_id: data.id,
+      model_group: "vllm-group",
+      prompt_tokens: data.usage?.input_tokens,
+      completion_tokens: data.usage?.output_tokens,
+      status: "success",
+    });
+  });
+
+  it("refuses a key past its rpm limit with a 429 before any upstream call", async () => {
+    const limited = clientOf(await newKey({ rpm_limit: 1 }));
+    await limited.responses.create({ model: "vllm-group", input: "one" });
+    const before = chatUpstream.requests.length;
+    await expect(limited.responses.create({ model: "vllm-group", input: "two" })).rejects.toBeInstanceOf(
+      OpenAI.RateLimitError,
+    );
+    expect(chatUpstream.requests.length).toBe(before);
+  });
+
+  it("ends a stream whose upstream broke half way with response.failed", async () => {
+    chatUpstream.script({
+      kind: "stream",
+      chunks: [
+        {
+          id: "c",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: "qwen",
+          choices: [{ index: 0, delta: { role: "assistant", content: "part" }, finish_reason: null }],
+        },
+      ],
+      dieAfter: 1,
+    });
+    const answer = await fetch(`${proxy.url}/v1/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${MASTER_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "vllm-group", input: "x", stream: true }),
+    });
+    const events = (await answer.text())
+      .split("\n\n")
+      .filter((block) => block.includes("data: "))
+      .map((block) => JSON.parse(/^data: (.+)$/m.exec(block)?.[1] ?? "{}") as ResponseStreamEvent);
+    for (const event of events) assertDocumentedEvent(event);
+    const last = events.at(-1) as ResponseStreamEvent & { response: { status: string; error: unknown } };
+    expect(last.type).toBe("response.failed");
+    expect(last.response.status).toBe("failed");
+    expect(last.sequence_number).toBe((events.at(-2)?.sequence_number ?? -2) + 1);
+  });
+});
+
 describe("/v1/responses toward a native Responses deployment (model_info.mode: responses)", () => {
   it("relays the request to <api_base>/responses and the answer back, and stores it", async () => {
     const response = await master.responses.create({
