@@ -46,12 +46,12 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
      stream_timeout max_retries num_retries supports_system_message drop_params
      additional_drop_params extra_headers extra_body mock_response rpm tpm weight order
      input_cost_per_token output_cost_per_token cache_read_input_token_cost region_name
-     cooldown_time azure_ad_token aws_access_key_id aws_secret_access_key aws_session_token
+     cooldown_time cache_creation_input_token_cost azure_ad_token aws_access_key_id aws_secret_access_key aws_session_token
      aws_region_name aws_bedrock_runtime_endpoint vertex_project vertex_location vertex_credentials`,
     `configurable_clientside_auth_params aws_profile_name
      aws_role_name aws_session_name aws_web_identity_token azure_ad_token_provider
      tenant_id client_id client_secret azure_username azure_password input_cost_per_second
-     output_cost_per_second cache_creation_input_token_cost max_parallel_requests tags
+     output_cost_per_second max_parallel_requests tags
      use_in_pass_through use_litellm_proxy litellm_credential_name merge_reasoning_content_in_choices
      max_budget budget_duration headers mock_testing_fallbacks auto_router_config
      litellm_trace_id`,

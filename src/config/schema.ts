@@ -44,6 +44,7 @@ export const litellmParamsSchema = z
     input_cost_per_token: numberSchema.optional(),
     output_cost_per_token: numberSchema.optional(),
     cache_read_input_token_cost: numberSchema.optional(),
+    cache_creation_input_token_cost: numberSchema.optional(),
     region_name: z.string().optional(),
     cooldown_time: secondsSchema.optional(),
     azure_ad_token: z.string().optional(),

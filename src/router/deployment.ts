@@ -17,6 +17,7 @@ const ROUTING_KEYS: ReadonlySet<string> = new Set([
   "input_cost_per_token",
   "output_cost_per_token",
   "cache_read_input_token_cost",
+  "cache_creation_input_token_cost",
   "region_name",
   "configurable_clientside_auth_params",
   "max_parallel_requests",
@@ -54,9 +55,15 @@ export interface DeploymentPrices {
   input_cost_per_token?: number;
   output_cost_per_token?: number;
   cache_read_input_token_cost?: number;
+  cache_creation_input_token_cost?: number;
 }
 
-const PRICE_KEYS = ["input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost"] as const;
+const PRICE_KEYS = [
+  "input_cost_per_token",
+  "output_cost_per_token",
+  "cache_read_input_token_cost",
+  "cache_creation_input_token_cost",
+] as const;
 
 /** The prices `model_info` sets, else those `litellm_params` sets (as LiteLLM reads them). */
 function pricesOf(config: DeploymentConfig): DeploymentPrices {

@@ -100,3 +100,51 @@ describe("findModelPrice", () => {
     }
   });
 });
+
+describe("prices of models hosted by Bedrock, Vertex AI and Gemini", () => {
+  const usage = { prompt_tokens: 1_000_000, completion_tokens: 1_000_000 };
+  it("finds Claude inside Bedrock's and Vertex's ids", () => {
+    for (const model of [
+      "bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+      "bedrock/converse/anthropic.claude-3-5-sonnet-20240620-v1:0",
+      "vertex_ai/claude-3-5-sonnet-v2@20241022",
+      "anthropic/claude-3-5-sonnet-20241022",
+    ])
+      expect(completionCost({ model, usage })).toBe(18);
+  });
+
+  it("prices Bedrock's own models and embeddings, and Gemini's", () => {
+    expect(completionCost({ model: "bedrock/amazon.nova-pro-v1:0", usage })).toBe(4);
+    expect(
+      completionCost({ model: "bedrock/amazon.titan-embed-text-v2:0", usage: { prompt_tokens: 1_000_000 } }),
+    ).toBe(0.02);
+    expect(
+      completionCost({ model: "bedrock/amazon.titan-embed-text-v1", usage: { prompt_tokens: 1_000_000 } }),
+    ).toBe(0.1);
+    expect(
+      completionCost({ model: "bedrock/cohere.embed-english-v3", usage: { prompt_tokens: 1_000_000 } }),
+    ).toBe(0.1);
+    expect(completionCost({ model: "gemini/gemini-2.5-flash", usage })).toBe(2.8);
+    expect(completionCost({ model: "vertex_ai/gemini-2.0-flash-001", usage })).toBe(0.5);
+  });
+
+  it("bills cache writes at the cache-write price and cache reads at the read price", () => {
+    // Anthropic's usage: 1,000 fresh, 2,000 read from the cache, 4,000 written to it (all in prompt_tokens).
+    const cost = completionCost({
+      model: "anthropic/claude-sonnet-4-5",
+      usage: {
+        prompt_tokens: 7_000,
+        completion_tokens: 0,
+        prompt_tokens_details: { cached_tokens: 2_000 },
+        cache_creation_input_tokens: 4_000,
+      },
+    });
+    expect(cost).toBeCloseTo((1_000 * 3 + 2_000 * 0.3 + 4_000 * 3.75) / 1e6, 12);
+    const overridden = completionCost({
+      model: "anthropic/claude-sonnet-4-5",
+      usage: { prompt_tokens: 4_000, cache_creation_input_tokens: 4_000 },
+      prices: { cache_creation_input_token_cost: 1e-6 },
+    });
+    expect(overridden).toBeCloseTo(0.004, 12);
+  });
+});

@@ -2,7 +2,8 @@
  * Built-in prices, in US dollars per token, for common models.
  *
  * Data only: the figures are taken from the providers' public price pages (openai.com/api/pricing,
- * anthropic.com/pricing, mistral.ai/pricing, groq.com/pricing), list prices for standard (non-batch)
+ * anthropic.com/pricing, ai.google.dev/pricing, aws.amazon.com/bedrock/pricing, mistral.ai/pricing,
+ * groq.com/pricing), list prices for standard (non-batch)
  * requests. Field names follow LiteLLM's, so a deployment's `litellm_params`/`model_info` override has
  * the same shape as a row. Keys are bare model names, lower case, without provider prefix or date
  * suffix; `findModelPrice()` in cost.ts does that normalisation.
@@ -13,12 +14,15 @@ export interface ModelPrice {
   output_cost_per_token: number;
   /** Price of a prompt token served from the provider's cache; absent = billed as input. */
   cache_read_input_token_cost?: number;
+  /** Price of a prompt token written to the provider's cache; absent = billed as input. */
+  cache_creation_input_token_cost?: number;
 }
 
 /** Builds a row from prices per million tokens, the unit the price pages use. */
-function perMillion(input: number, output: number, cachedInput?: number): ModelPrice {
+function perMillion(input: number, output: number, cachedInput?: number, cacheWrite?: number): ModelPrice {
   const row: ModelPrice = { input_cost_per_token: input / 1e6, output_cost_per_token: output / 1e6 };
   if (cachedInput !== undefined) row.cache_read_input_token_cost = cachedInput / 1e6;
+  if (cacheWrite !== undefined) row.cache_creation_input_token_cost = cacheWrite / 1e6;
   return row;
 }
 
@@ -54,17 +58,38 @@ export const priceTable: Readonly<Record<string, ModelPrice>> = {
   "text-embedding-3-large": perMillion(0.13, 0),
   "text-embedding-ada-002": perMillion(0.1, 0),
 
-  // Anthropic (cache reads at a tenth of the input price)
-  "claude-3-haiku": perMillion(0.25, 1.25, 0.03),
-  "claude-3-5-haiku": perMillion(0.8, 4, 0.08),
-  "claude-haiku-4-5": perMillion(1, 5, 0.1),
-  "claude-3-5-sonnet": perMillion(3, 15, 0.3),
-  "claude-3-7-sonnet": perMillion(3, 15, 0.3),
-  "claude-sonnet-4": perMillion(3, 15, 0.3),
-  "claude-sonnet-4-5": perMillion(3, 15, 0.3),
-  "claude-3-opus": perMillion(15, 75, 1.5),
-  "claude-opus-4": perMillion(15, 75, 1.5),
-  "claude-opus-4-1": perMillion(15, 75, 1.5),
+  // Anthropic, also on Bedrock and Vertex AI (cache reads at a tenth of the input price, 5-minute
+  // cache writes at 1.25 times it)
+  "claude-3-haiku": perMillion(0.25, 1.25, 0.03, 0.3),
+  "claude-3-5-haiku": perMillion(0.8, 4, 0.08, 1),
+  "claude-haiku-4-5": perMillion(1, 5, 0.1, 1.25),
+  "claude-3-5-sonnet": perMillion(3, 15, 0.3, 3.75),
+  "claude-3-7-sonnet": perMillion(3, 15, 0.3, 3.75),
+  "claude-sonnet-4": perMillion(3, 15, 0.3, 3.75),
+  "claude-sonnet-4-5": perMillion(3, 15, 0.3, 3.75),
+  "claude-3-opus": perMillion(15, 75, 1.5, 18.75),
+  "claude-opus-4": perMillion(15, 75, 1.5, 18.75),
+  "claude-opus-4-1": perMillion(15, 75, 1.5, 18.75),
+
+  // Google Gemini, AI Studio and Vertex AI (standard tier, prompts up to 200k tokens; ai.google.dev/pricing)
+  "gemini-2.5-pro": perMillion(1.25, 10, 0.125),
+  "gemini-2.5-flash": perMillion(0.3, 2.5, 0.03),
+  "gemini-2.5-flash-lite": perMillion(0.1, 0.4, 0.01),
+  "gemini-2.0-flash": perMillion(0.1, 0.4, 0.025),
+  "gemini-2.0-flash-lite": perMillion(0.075, 0.3),
+  "gemini-1.5-pro": perMillion(1.25, 5),
+  "gemini-1.5-flash": perMillion(0.075, 0.3),
+  "gemini-embedding-001": perMillion(0.15, 0),
+  "text-embedding-004": perMillion(0, 0),
+
+  // Amazon Bedrock's own models (on-demand, us-east-1; aws.amazon.com/bedrock/pricing)
+  "amazon.nova-pro": perMillion(0.8, 3.2, 0.2),
+  "amazon.nova-lite": perMillion(0.06, 0.24, 0.015),
+  "amazon.nova-micro": perMillion(0.035, 0.14, 0.00875),
+  "amazon.titan-embed-text": perMillion(0.02, 0),
+  "amazon.titan-embed-text-v1": perMillion(0.1, 0),
+  "cohere.embed-english-v3": perMillion(0.1, 0),
+  "cohere.embed-multilingual-v3": perMillion(0.1, 0),
 
   // Mistral
   "mistral-large-latest": perMillion(2, 6),
