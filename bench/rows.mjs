@@ -121,6 +121,27 @@ export const targets = [
     baseline: "floor",
   },
   {
+    // The providers issue: the same call translated to Anthropic's Messages API and back.
+    id: "llmgate-anthropic",
+    kind: "llmgate",
+    config: (context) => ({
+      model_list: [
+        {
+          model_name: benchModel,
+          litellm_params: {
+            model: `anthropic/${benchModel}`,
+            api_base: context.upstreamBaseUrl.replace(/\/v1$/, ""),
+            api_key: upstreamApiKey,
+          },
+        },
+      ],
+      general_settings: { master_key: masterKey },
+    }),
+    headers: { authorization: `Bearer ${masterKey}` },
+    scenarios: ["chat", "chat-stream"],
+    baseline: "llmgate",
+  },
+  {
     // The router issue: a group of three deployments against a group of one.
     id: "llmgate-3-deployments",
     kind: "llmgate",

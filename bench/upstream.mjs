@@ -72,6 +72,48 @@ const embeddingsJson = Buffer.from(
   }),
 );
 
+// Anthropic's Messages API, for the translated path (`anthropic/` deployments): the same answer.
+const messageJson = Buffer.from(
+  JSON.stringify({
+    id: "msg_bench",
+    type: "message",
+    role: "assistant",
+    model,
+    content: [{ type: "text", text: content }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: { input_tokens: 12, output_tokens: 10 },
+  }),
+);
+/** @param {string} type @param {Record<string, unknown>} data */
+function event(type, data) {
+  return Buffer.from(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+}
+const messageEvents = [
+  event("message_start", {
+    message: {
+      id: "msg_bench",
+      type: "message",
+      role: "assistant",
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 12, output_tokens: 1 },
+    },
+  }),
+  event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+  ...pieces.map((piece) =>
+    event("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } }),
+  ),
+  event("content_block_stop", { index: 0 }),
+  event("message_delta", {
+    delta: { stop_reason: "end_turn", stop_sequence: null },
+    usage: { output_tokens: 10 },
+  }),
+  event("message_stop", {}),
+];
+
 const notFound = Buffer.from(
   JSON.stringify({ error: { message: "Not Found", type: "invalid_request_error", param: null, code: null } }),
 );
@@ -97,6 +139,13 @@ const server = createServer((request, response) => {
     }
     if (request.method === "POST" && request.url === "/v1/embeddings")
       return sendJson(response, 200, embeddingsJson);
+    if (request.method === "POST" && request.url === "/v1/messages") {
+      if (!streamPattern.test(Buffer.concat(parts).toString("latin1")))
+        return sendJson(response, 200, messageJson);
+      response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      for (const part of messageEvents) response.write(part);
+      return response.end();
+    }
     sendJson(response, 404, notFound);
   });
 });
