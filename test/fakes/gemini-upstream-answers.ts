@@ -213,7 +213,11 @@ function functionToCall(body: Json): Declaration | undefined {
 /** Echo of the last user text (as JSON when JSON was asked), or a call of the first tool. */
 export function defaultGenerateAnswer(body: Json, model: string, sequence: number): Json {
   const contents = (Array.isArray(body.contents) ? body.contents : []).filter(isObject);
-  const lastUser = [...contents].reverse().find((content) => content.role === "user");
+  const lastUser = [...contents]
+    .reverse()
+    .find(
+      (content) => content.role === "user" && partsOf(content).some((part) => typeof part.text === "string"),
+    );
   const userText = textOfParts(partsOf(lastUser)).trim();
   const config = isObject(body.generationConfig) ? body.generationConfig : {};
   const thinking = isObject(config.thinkingConfig) ? config.thinkingConfig : {};
