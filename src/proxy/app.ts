@@ -144,6 +144,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
       allowClientCredentials: config.general_settings.allow_client_side_credentials === true,
       forcedModel: dependencies.forcedModel,
       bodyLimitBytes,
+      drain,
     });
   });
   // Claude Code checks the base URL with a `HEAD /` before its first request.

@@ -109,6 +109,40 @@ describe("callMessages", () => {
     });
   });
 
+  it("passes vertex_ai/ Claude natively (anthropic_version in the body), and translates Gemini and bedrock/", async () => {
+    const seen: Seen[] = [];
+    const message = { id: "msg_2", type: "message", usage: { input_tokens: 1, output_tokens: 1 } };
+    const chat = recordingCall({ ...origin, kind: "response", data: message as never }, seen);
+    const headers = { "anthropic-beta": "b1", "anthropic-version": "2023-06-01" };
+    await callMessages(
+      { ...request, model: "vertex_ai/claude-sonnet-4-5@20250929", [CLIENT_HEADERS]: headers },
+      {},
+      chat,
+    );
+    const provider = seen[0]?.context?.provider;
+    expect(provider?.id).toBe("vertex_ai");
+    expect(seen[0]?.params.extra_headers).toEqual({ "anthropic-beta": "b1" });
+    const sent = provider?.operations.chat?.toRequest(
+      { model: "claude-sonnet-4-5@20250929", messages: [] },
+      {
+        supportsSystemMessage: true,
+        dropParams: false,
+      },
+    );
+    expect(sent).toEqual({ messages: [], anthropic_version: "vertex-2023-10-16" });
+    for (const model of ["vertex_ai/gemini-2.5-pro", "bedrock/anthropic.claude-sonnet-4-5-v1:0"]) {
+      const translated: Seen[] = [];
+      const answer = { id: "c", object: "chat.completion", created: 1, model: "m", choices: [] };
+      await callMessages(
+        { ...request, model },
+        {},
+        recordingCall({ ...origin, kind: "response", data: answer as never }, translated),
+      );
+      expect(translated[0]?.context?.provider).toBeUndefined();
+      expect(translated[0]?.params.messages).toEqual([{ role: "user", content: "hi" }]);
+    }
+  });
+
   it("turns a chat stream into Anthropic events", async () => {
     const chunk = (delta: Record<string, unknown>, finish: string | null): ChatCompletionChunk => ({
       id: "c",

@@ -2,6 +2,7 @@ import type { ChatCompletionChunk } from "../../openai/types.js";
 import { anthropicMessagesPath } from "../../providers/anthropic/index.js";
 import { PROVIDERS } from "../../providers/registry.js";
 import type { OperationDefinition, ProviderDefinition } from "../../providers/types.js";
+import { VERTEX_ANTHROPIC_VERSION, vertexChatPath } from "../../providers/vertex-ai/api.js";
 import type { CallContext } from "../../sdk/call.js";
 import type { CallParams, ChunkStream } from "../../sdk/types.js";
 import type { ChatCall, MessagesResult } from "./call.js";
@@ -22,10 +23,43 @@ const nativeMessages: OperationDefinition<"chat"> = {
   }),
 };
 
+/**
+ * Claude on Vertex AI (rawPredict / streamRawPredict): the same body without `model` (it is in the
+ * URL), with Vertex's `anthropic_version` in the body instead of the header.
+ */
+const vertexNativeMessages: OperationDefinition<"chat"> = {
+  ...nativeMessages,
+  path: vertexChatPath,
+  toRequest: (request) => {
+    const { model: _model, ...body } = request;
+    return Object.assign(body, { anthropic_version: VERTEX_ANTHROPIC_VERSION });
+  },
+};
+
+interface NativeOperation {
+  operation: OperationDefinition<"chat">;
+  /** The client's headers it takes. */
+  headers: readonly string[];
+}
+
+const NATIVE_OPERATIONS: ReadonlyMap<string, NativeOperation> = new Map([
+  ["anthropic", { operation: nativeMessages, headers: ["anthropic-version", "anthropic-beta"] }],
+  ["vertex_ai", { operation: vertexNativeMessages, headers: ["anthropic-beta"] }],
+]);
+
 /** The registered provider (its target, headers, error mapping) with the native Messages operation. */
-function nativeProvider(providerId: string): ProviderDefinition | undefined {
+function nativeProvider(providerId: string, native: NativeOperation): ProviderDefinition | undefined {
   const provider = PROVIDERS.get(providerId);
-  return provider === undefined ? undefined : { ...provider, operations: { chat: nativeMessages } };
+  return provider === undefined ? undefined : { ...provider, operations: { chat: native.operation } };
+}
+
+function pickHeaders(headers: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
 }
 
 function usageOf(value: unknown): Partial<Usage> | undefined {
@@ -33,9 +67,10 @@ function usageOf(value: unknown): Partial<Usage> | undefined {
 }
 
 /**
- * An Anthropic request to an Anthropic deployment, natively: the client's `anthropic-version` and
- * `anthropic-beta` forwarded (over the provider's defaults), unknown fields kept; usage still read
- * (in chat's form) for spend.
+ * An Anthropic request to an Anthropic-family deployment, natively: the client's `anthropic-version`
+ * and `anthropic-beta` forwarded (over the provider's defaults; Vertex takes the version in the
+ * body), unknown fields kept; usage still read (in chat's form) for spend. Undefined when the
+ * provider has no native Messages path.
  */
 export async function callAnthropicNatively(
   providerId: string,
@@ -45,12 +80,13 @@ export async function callAnthropicNatively(
   context: CallContext,
   chatCall: ChatCall,
 ): Promise<MessagesResult | undefined> {
-  const provider = nativeProvider(providerId);
-  if (provider === undefined) return undefined;
+  const native = NATIVE_OPERATIONS.get(providerId);
+  const provider = native === undefined ? undefined : nativeProvider(providerId, native);
+  if (provider === undefined || native === undefined) return undefined;
   const extraHeaders = Object.assign(
     {},
     options.extra_headers as Record<string, string> | undefined,
-    clientHeaders,
+    pickHeaders(clientHeaders, native.headers),
   );
   // drop_params names OpenAI parameters: nothing to drop from a body the provider takes as it is.
   const { drop_params: _dropParams, ...callOptions } = options;

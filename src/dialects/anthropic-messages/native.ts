@@ -1,4 +1,5 @@
 import { providerIdOf } from "../../providers/registry.js";
+import { isClaudeModel } from "../../providers/vertex-ai/api.js";
 import type { CallContext } from "../../sdk/call.js";
 import type { ChatCall, MessagesResult } from "./call.js";
 import { callAnthropicNatively } from "./native-anthropic.js";
@@ -14,11 +15,13 @@ export type NativeMessagesCall = (
 ) => Promise<MessagesResult | undefined>;
 
 /**
- * Providers that take an Anthropic body natively. `bedrock/` and `vertex_ai/` Claude are not here
- * yet: their providers offer no native Messages path, so they are served through chat.
+ * Providers that take an Anthropic body natively: `anthropic/`, and `vertex_ai/` for Claude models
+ * (rawPredict). `bedrock/` Claude goes through chat: its provider has Converse only, no native
+ * InvokeModel path yet.
  */
-const NATIVE_PROVIDERS: ReadonlyMap<string, NativeMessagesCall> = new Map([
-  ["anthropic", (...args) => callAnthropicNatively("anthropic", ...args)],
+const NATIVE_PROVIDERS: ReadonlyMap<string, (model: string) => boolean> = new Map([
+  ["anthropic", () => true],
+  ["vertex_ai", (model: string) => isClaudeModel(model.slice(model.indexOf("/") + 1))],
 ]);
 
 /**
@@ -26,7 +29,7 @@ const NATIVE_PROVIDERS: ReadonlyMap<string, NativeMessagesCall> = new Map([
  * else the model's `provider/` prefix). Undefined means the request goes through chat completions.
  */
 export function nativeMessagesRoute(model: string, customProvider: unknown): NativeMessagesCall | undefined {
-  return NATIVE_PROVIDERS.get(
-    providerIdOf(model, typeof customProvider === "string" ? customProvider : undefined),
-  );
+  const providerId = providerIdOf(model, typeof customProvider === "string" ? customProvider : undefined);
+  if (NATIVE_PROVIDERS.get(providerId)?.(model) !== true) return undefined;
+  return (...args) => callAnthropicNatively(providerId, ...args);
 }

@@ -108,13 +108,17 @@ function createMessagesHandler(options: ModelCallOptions) {
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) controller.abort(new Error("the client closed the connection"));
       });
+      options.drain?.onForcedStop(reply.raw, (error) => controller.abort(error));
       const context = routeContextFromHeaders(request, controller.signal);
       if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
       const routeStartedAt = performance.now();
       const outcome = await options.router.routeAnthropicMessages(callRequest, context);
       const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
       if (!outcome.ok) {
-        const error: LlmgateError = outcome.error;
+        // Stopped by the shutdown deadline: that error, not the router's "aborted by the client".
+        const reason: unknown = controller.signal.reason;
+        const error: LlmgateError =
+          controller.signal.aborted && LlmgateError.is(reason) ? reason : outcome.error;
         record({ status: error.status, errorCode: error.code ?? undefined }, outcome.meta);
         const rendered = toAnthropicError(error);
         return reply
@@ -146,6 +150,7 @@ function createMessagesHandler(options: ModelCallOptions) {
       reply.raw.once("close", () => {
         if (!reply.raw.writableEnded) result.stream.abort(new Error("the client closed the connection"));
       });
+      options.drain?.onForcedStop(reply.raw, (error) => result.stream.abort(error));
       try {
         writer.start(Object.assign({}, admission.headers, headers));
       } catch (error) {
