@@ -85,7 +85,7 @@ describe("a database opened by several processes at once", () => {
       3,
     );
     expect(failures).toEqual([]);
-    for (const url of urls) expect(await appliedMigrations(url)).toEqual(["0001_initial"]);
+    for (const url of urls) expect(await appliedMigrations(url)).toEqual(["0001_initial", "0002_responses"]);
   });
 
   it("PostgreSQL schema: every process starts, and each migration is applied once", async () => {
@@ -101,7 +101,7 @@ describe("a database opened by several processes at once", () => {
         2,
       );
       expect(failures).toEqual([]);
-      for (const schema of schemas) expect(await appliedMigrations(schema.url)).toEqual(["0001_initial"]);
+      for (const schema of schemas) expect(await appliedMigrations(schema.url)).toEqual(["0001_initial", "0002_responses"]);
     } finally {
       for (const schema of schemas) await schema.drop();
     }
