@@ -31,5 +31,8 @@ export function toChatUsage(usage: Partial<Usage> | null | undefined): ChatUsage
     total_tokens: prompt + completion,
   };
   if (cacheRead > 0) chat.prompt_tokens_details = { cached_tokens: cacheRead };
+  // Cache writes are priced apart (spend/cost reads this field, as LiteLLM's usage carries it).
+  const cacheCreation = count(usage?.cache_creation_input_tokens);
+  if (cacheCreation > 0) chat.cache_creation_input_tokens = cacheCreation;
   return chat;
 }
