@@ -56,7 +56,7 @@ export const FAULTS = ["500", "429", "reset", "hang", "slow-first-byte", "stream
 /**
  * Starts the upstream on a free loopback port. `faultRate` of the calls get one fault, chosen at
  * random; `counts` tells how many of each were served.
- * @param {{ faultRate: number, random?: () => number }} options
+ * @param {{ faultRate: number, fault?: string, random?: () => number }} options  `fault`: only that one
  */
 export async function startSoakUpstream(options) {
   const random = options.random ?? Math.random;
@@ -75,7 +75,10 @@ export async function startSoakUpstream(options) {
       try {
         body = JSON.parse(text);
       } catch {}
-      const fault = random() < options.faultRate ? FAULTS[Math.floor(random() * FAULTS.length)] : undefined;
+      const fault =
+        random() < options.faultRate
+          ? (options.fault ?? FAULTS[Math.floor(random() * FAULTS.length)])
+          : undefined;
       const isStream = body.stream === true;
       const kind = fault === undefined || (!isStream && fault.startsWith("stream")) ? "ok" : fault;
       counts[kind] = (counts[kind] ?? 0) + 1;

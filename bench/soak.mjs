@@ -4,7 +4,8 @@
 // answered, errors by kind, and spend rows expected vs written. With --check it exits 1 when
 // anything was lost (a request without an answer, a row not written, a dirty exit), never on speed.
 //
-// Flags: --minutes N (30), --rate REQUESTS_PER_SECOND (40), --fault-rate FRACTION (0.05), --check.
+// Flags: --minutes N (30), --rate REQUESTS_PER_SECOND (40), --fault-rate FRACTION (0.05), --fault
+// NAME (only that fault: 500, 429, reset, hang, slow-first-byte, stream-cut, stream-stall), --check.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     minutes: { type: "string", default: process.env.SOAK_MINUTES ?? "30" },
     rate: { type: "string", default: "40" },
     "fault-rate": { type: "string", default: "0.05" },
+    fault: { type: "string" },
     check: { type: "boolean", default: false },
   },
 });
@@ -31,7 +33,7 @@ const cliPath = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), "llmgate-soak-"));
 process.once("exit", () => rmSync(directory, { recursive: true, force: true }));
 
-const upstream = await startSoakUpstream({ faultRate });
+const upstream = await startSoakUpstream({ faultRate, fault: values.fault });
 const deployment = {
   model: "openai/soak",
   api_base: upstream.baseUrl,
