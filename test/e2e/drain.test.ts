@@ -50,8 +50,8 @@ afterEach(async () => {
 });
 
 /** The CLI in a process group of its own (the launcher and the node it starts), on SQLite in a temp dir. */
-async function launch(extraGeneral: string, args: string[] = []): Promise<Launched> {
-  const dir = await mkdtemp(join(tmpdir(), "llmgate-drain-"));
+async function launch(extraGeneral: string, args: string[] = [], reusedDir?: string): Promise<Launched> {
+  const dir = reusedDir ?? (await mkdtemp(join(tmpdir(), "llmgate-drain-")));
   const config = `model_list:
   - model_name: m
     litellm_params:
@@ -60,8 +60,7 @@ async function launch(extraGeneral: string, args: string[] = []): Promise<Launch
       api_key: upstream-key
 general_settings:
   master_key: ${MASTER_KEY}
-  proxy_batch_write_at: 60
-${extraGeneral}`;
+${extraGeneral.includes("proxy_batch_write_at") ? "" : "  proxy_batch_write_at: 60\n"}${extraGeneral}`;
   const configPath = join(dir, "config.yaml");
   await writeFile(configPath, config);
   const port = await pickFreePort();
@@ -82,7 +81,8 @@ ${extraGeneral}`;
     child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   const proxy: Launched = { url: `http://127.0.0.1:${port}`, child, stderr: () => stderr, exited, dir };
-  launched.push(proxy);
+  if (reusedDir === undefined) launched.push(proxy);
+  else launched.unshift({ ...proxy, dir: await mkdtemp(join(tmpdir(), "llmgate-drain-unused-")) });
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
@@ -335,5 +335,48 @@ describe("graceful drain", () => {
     expect(result.lostBeforeSignal).toEqual([]);
     expect(result.other).toEqual([]);
     expect(spendRows(proxy)).toBe(result.answered);
+  }, 60_000);
+
+  it("SIGKILL mid-load: rows written match the answers given, bar the last moments, and a restart writes none twice", async () => {
+    upstream.setDefault({ kind: "slow-first-byte", delayMs: 20 });
+    const proxy = await launch("  proxy_batch_write_at: 0.2\n");
+    const client = new OpenAI({ apiKey: await virtualKey(proxy), baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    let answered = 0;
+    let isKilled = false;
+    const loop = async () => {
+      while (!isKilled) {
+        try {
+          await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] });
+          answered++;
+        } catch {
+          return;
+        }
+      }
+    };
+    const loops = Array.from({ length: 8 }, loop);
+    await sleep(1_500);
+    isKilled = true;
+    signalGroup(proxy, "SIGKILL");
+    await Promise.all(loops);
+    await proxy.exited;
+    const written = spendRows(proxy);
+    // Rows are written every 0.2 s: what was answered in the last moments before the kill is lost.
+    // A row may also exist for an answer still on its way to the client at the kill (8 clients).
+    expect(written).toBeLessThanOrEqual(answered + 8);
+    expect(written).toBeGreaterThan(answered * 0.5);
+    console.log(`SIGKILL mid-load: ${answered} answered before the kill, ${written} rows written`);
+    const restarted = await launch("  proxy_batch_write_at: 0.2\n", [], proxy.dir);
+    await sleep(1_000);
+    signalGroup(restarted);
+    expect((await restarted.exited).code).toBe(0);
+    const database = new Database(join(proxy.dir, "llmgate.db"), { readonly: true });
+    const duplicates = database
+      .prepare(
+        "select count(*) as n from (select request_id from spend_logs group by request_id having count(*) > 1)",
+      )
+      .get() as { n: number };
+    database.close();
+    expect(duplicates.n).toBe(0);
+    expect(spendRows(proxy)).toBe(written);
   }, 60_000);
 });
