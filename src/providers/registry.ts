@@ -1,4 +1,5 @@
 import { anthropic } from "./anthropic/index.js";
+import { azure } from "./azure/index.js";
 import { bedrock } from "./bedrock/index.js";
 import { gemini } from "./gemini/index.js";
 import { ollama, ollamaChat } from "./ollama/index.js";
@@ -13,6 +14,7 @@ export const PROVIDERS: ReadonlyMap<string, ProviderDefinition> = new Map<string
     createOpenAICompatibleProvider(preset),
   ]),
   [anthropic.id, anthropic],
+  [azure.id, azure],
   [bedrock.id, bedrock],
   [gemini.id, gemini],
   [vertexAI.id, vertexAI],
