@@ -113,6 +113,45 @@ describe("azure/ through the proxy", () => {
     expect(last()?.path).toBe(`/openai/deployments/${DEPLOYMENT}/completions`);
   });
 
+  it("leaves Azure's content-filter annotation chunks out of the stream", async () => {
+    const annotation = { id: "", object: "", created: 0, model: "", choices: [], prompt_filter_results: [] };
+    const chunk = (content: string | undefined, finish: string | null) => ({
+      id: "chatcmpl-az",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "gpt-4o",
+      choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
+    });
+    resource.script({ kind: "stream", chunks: [annotation, chunk("Hi", null), chunk(undefined, "stop")] });
+    const stream = await client.chat.completions.create({ model: "gpt-4o", messages, stream: true });
+    const chunks = [];
+    for await (const received of stream) chunks.push(received);
+    expect(chunks.map((received) => received.object)).toEqual([
+      "chat.completion.chunk",
+      "chat.completion.chunk",
+    ]);
+    expect(chunks[0]?.choices[0]?.delta.content).toBe("Hi");
+  });
+
+  it("says a 404 is a deployment or resource that does not exist", async () => {
+    resource.script({
+      kind: "error",
+      status: 404,
+      body: {
+        error: {
+          code: "DeploymentNotFound",
+          message: "The API deployment for this resource does not exist.",
+        },
+      },
+    });
+    const missing = await client.chat.completions
+      .create({ model: "gpt-4o", messages })
+      .catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((missing as Error).message).toContain("check the deployment name");
+    expect((missing as Error).message).not.toContain("/v1 path");
+  });
+
   it("sends azure_ad_token as a bearer token, and reads AZURE_* variables at call time", async () => {
     await client.chat.completions.create({ model: "gpt-4o-ad", messages });
     expect(last()?.headers.authorization).toBe(`Bearer ${AD_TOKEN}`);

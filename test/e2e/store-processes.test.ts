@@ -101,7 +101,8 @@ describe("a database opened by several processes at once", () => {
         2,
       );
       expect(failures).toEqual([]);
-      for (const schema of schemas) expect(await appliedMigrations(schema.url)).toEqual(["0001_initial", "0002_responses"]);
+      for (const schema of schemas)
+        expect(await appliedMigrations(schema.url)).toEqual(["0001_initial", "0002_responses"]);
     } finally {
       for (const schema of schemas) await schema.drop();
     }

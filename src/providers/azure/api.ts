@@ -55,10 +55,11 @@ export function resolveAzureTarget(
     });
   }
   const { root, query } = splitBase(apiBase);
+  // The call's, then the one written in this deployment's api_base, then the environment's.
   const apiVersion =
     nonEmpty(options.api_version) ??
+    nonEmpty(query.get("api-version")) ??
     firstEnv(env, ["AZURE_API_VERSION", "OPENAI_API_VERSION"]) ??
-    query.get("api-version") ??
     DEFAULT_AZURE_API_VERSION;
   query.set("api-version", apiVersion);
   // What the call says wins over the environment: its api_key, then its azure_ad_token, then
