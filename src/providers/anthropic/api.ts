@@ -1,28 +1,11 @@
 import { AuthenticationError } from "../../errors/index.js";
+import { firstEnv, nonEmpty, stripTrailingSlashes } from "../target-values.js";
 import type { PathContext, TargetOptions, UpstreamTarget } from "../types.js";
 import { ANTHROPIC_DEFAULT_API_BASE, ANTHROPIC_MESSAGES_PATH, ANTHROPIC_VERSION } from "./wire.js";
 
 export const ANTHROPIC_PROVIDER_ID = "anthropic";
 const API_KEY_ENV = ["ANTHROPIC_API_KEY"] as const;
 const API_BASE_ENV = ["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"] as const;
-
-function firstEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== "") return value;
-  }
-  return undefined;
-}
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value === undefined || value === null || value === "" ? undefined : value;
-}
-
-function stripTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
-  return url.slice(0, end);
-}
 
 /**
  * Where an Anthropic call goes and with which key: `api_key`, else ANTHROPIC_API_KEY; `api_base`

@@ -1,22 +1,11 @@
 import { AuthenticationError, BadRequestError } from "../../errors/index.js";
+import { firstEnv, nonEmpty } from "../target-values.js";
 import type { PathContext, TargetOptions, UpstreamTarget } from "../types.js";
 
 export const AZURE_PROVIDER_ID = "azure";
 
 /** The newest generally available data-plane version (learn.microsoft.com, Azure OpenAI API versions). */
 export const DEFAULT_AZURE_API_VERSION = "2024-10-21";
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value === undefined || value === null || value === "" ? undefined : value;
-}
-
-function firstEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = nonEmpty(env[name]);
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
 
 /**
  * `https://<resource>.openai.azure.com/` as LiteLLM users write it; also one that already names a

@@ -1,4 +1,5 @@
 import { AuthenticationError } from "../../errors/index.js";
+import { firstEnv, nonEmpty, stripTrailingSlashes } from "../target-values.js";
 import type { PathContext, TargetOptions, UpstreamTarget } from "../types.js";
 import { encodeModelId, regionOfArn, toBedrockModelId } from "./model-family.js";
 import { type AwsCredentials, createSigV4Authorizer } from "./sigv4.js";
@@ -7,24 +8,6 @@ export const BEDROCK_PROVIDER_ID = "bedrock";
 
 /** LiteLLM's default region when neither the call, the model ARN nor the environment names one. */
 const DEFAULT_REGION = "us-west-2";
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value === undefined || value === null || value === "" ? undefined : value;
-}
-
-function firstEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = nonEmpty(env[name]);
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-function stripTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
-  return url.slice(0, end);
-}
 
 /** The call's region: `aws_region_name`, the region of an ARN model id, then the environment. */
 export function resolveRegion(modelId: string, options: TargetOptions, env: NodeJS.ProcessEnv): string {

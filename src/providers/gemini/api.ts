@@ -1,28 +1,11 @@
 import { AuthenticationError } from "../../errors/index.js";
+import { firstEnv, nonEmpty, stripTrailingSlashes } from "../target-values.js";
 import type { PathContext, TargetOptions, UpstreamTarget } from "../types.js";
 import { GEMINI_DEFAULT_API_BASE } from "./wire.js";
 
 export const GEMINI_PROVIDER_ID = "gemini";
 const API_KEY_ENV = ["GEMINI_API_KEY"] as const;
 const API_BASE_ENV = ["GEMINI_API_BASE"] as const;
-
-function firstEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== "") return value;
-  }
-  return undefined;
-}
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value === undefined || value === null || value === "" ? undefined : value;
-}
-
-export function stripTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
-  return url.slice(0, end);
-}
 
 /**
  * Where a Gemini (Google AI Studio) call goes and with which key: `api_key`, else GEMINI_API_KEY;

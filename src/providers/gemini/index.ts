@@ -35,7 +35,7 @@ export const gemini: ProviderDefinition = {
   mapError: mapGeminiError,
 };
 
-export { GEMINI_PROVIDER_ID, modelSegment, stripTrailingSlashes } from "./api.js";
+export { GEMINI_PROVIDER_ID, modelSegment } from "./api.js";
 export { toGeminiRequest } from "./chat-request.js";
 export { fromGeminiResponse } from "./chat-response.js";
 export { createGeminiStreamTransformer } from "./chat-stream.js";

@@ -1,3 +1,4 @@
+import { firstEnv, nonEmpty, stripTrailingSlashes } from "../target-values.js";
 import type { TargetOptions, UpstreamTarget } from "../types.js";
 import {
   OLLAMA_CHAT_PATH,
@@ -15,24 +16,6 @@ const API_KEY_ENV = ["OLLAMA_API_KEY"] as const;
 const API_BASE_ENV = ["OLLAMA_API_BASE"] as const;
 /** An api_base that names an endpoint (LiteLLM takes `.../api/chat` as is): the server's root is before it. */
 const ENDPOINT_SUFFIXES = [OLLAMA_CHAT_PATH, OLLAMA_GENERATE_PATH, OLLAMA_EMBED_PATH] as const;
-
-function firstEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== "") return value;
-  }
-  return undefined;
-}
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value === undefined || value === null || value === "" ? undefined : value;
-}
-
-function stripTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
-  return url.slice(0, end);
-}
 
 /** The server's root: no trailing slash, no endpoint path (`http://host:11434/api/chat` -> `http://host:11434`). */
 function serverRoot(base: string): string {

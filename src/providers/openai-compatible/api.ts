@@ -1,24 +1,7 @@
 import { AuthenticationError, BadRequestError } from "../../errors/index.js";
+import { firstEnv, nonEmpty, stripTrailingSlashes } from "../target-values.js";
 import type { TargetOptions, UpstreamTarget } from "../types.js";
 import type { OpenAICompatiblePreset } from "./presets.js";
-
-function firstEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== "") return value;
-  }
-  return undefined;
-}
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value === undefined || value === null || value === "" ? undefined : value;
-}
-
-function stripTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
-  return url.slice(0, end);
-}
 
 /**
  * Where a call goes and with which key. An explicit `api_key` (even `""`, meaning "no key") never

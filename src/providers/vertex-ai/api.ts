@@ -1,5 +1,6 @@
 import { BadRequestError } from "../../errors/index.js";
-import { modelSegment, stripTrailingSlashes } from "../gemini/index.js";
+import { modelSegment } from "../gemini/index.js";
+import { stripTrailingSlashes } from "../target-values.js";
 import type { PathContext, TargetOptions, UpstreamTarget } from "../types.js";
 import type { AccessTokenSource } from "./access-token.js";
 import { readServiceAccount } from "./credentials.js";
