@@ -5,7 +5,7 @@ import {
   type MessagesParams,
   toAnthropicError,
 } from "../../dialects/anthropic-messages/index.js";
-import { BadRequestError, LlmgateError } from "../../errors/index.js";
+import { LlmgateError } from "../../errors/index.js";
 import { LightAbortController } from "../../http/light-abort.js";
 import type { Usage } from "../../openai/types.js";
 import { applyKeyAlias, canUseModel, checkModelAccess } from "../access.js";
@@ -16,6 +16,7 @@ import { checkModelCallBody, takeClientCredentials } from "../request-checks.js"
 import { routeContextFromHeaders, routeHeaders } from "../route-headers.js";
 import { SseWriter } from "../sse-writer.js";
 import type { RouteMeta } from "../types.js";
+import { unknownModelError, usageOf } from "./call-fields.js";
 import type { ModelCallOptions } from "./model-calls.js";
 
 const ROUTE_NAME = "/v1/messages";
@@ -30,20 +31,6 @@ function clientHeaders(request: FastifyRequest): Record<string, string> {
     else if (Array.isArray(value)) headers[name] = value.join(",");
   }
   return headers;
-}
-
-function usageOf(value: unknown): Usage | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const usage = value as Partial<Usage>;
-  return typeof usage.prompt_tokens === "number" ? (usage as Usage) : undefined;
-}
-
-function unknownModelError(model: string, names: string[]): BadRequestError {
-  return new BadRequestError({
-    message: `unknown model "${model}"; this proxy serves: ${names.length === 0 ? "(no models configured)" : names.join(", ")}`,
-    param: "model",
-    code: "model_not_found",
-  });
 }
 
 /**

@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { BadRequestError, LlmgateError } from "../../errors/index.js";
+import { LlmgateError } from "../../errors/index.js";
 import { LightAbortController } from "../../http/light-abort.js";
 import type { StreamOptions, Usage } from "../../openai/types.js";
 import type { Operation } from "../../providers/types.js";
 import type { ChunkStream } from "../../sdk/types.js";
-import { canUseModel } from "../access.js";
 import { type Admission, admit } from "../admission.js";
 import type { Drain } from "../drain.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
-import type { Identity } from "../identity.js";
 import type { LimitCounters } from "../limits/types.js";
 import type { ProxyMetrics } from "../metrics.js";
 import { checkModelCallBody, takeClientCredentials } from "../request-checks.js";
@@ -17,6 +15,7 @@ import type { SpendTracker } from "../spend-tracker.js";
 import { SseWriter } from "../sse-writer.js";
 import { relayStream } from "../stream-relay.js";
 import type { ProxyRouter, RouteMeta } from "../types.js";
+import { allowedFallbacks, estimatedUsage, unknownModelError, usageOf } from "./call-fields.js";
 
 export interface ModelCallOptions {
   router: ProxyRouter;
@@ -50,43 +49,12 @@ const ROUTE_NAMES: Record<RelayedOperation, string> = {
   embeddings: "/embeddings",
 };
 
-function unknownModelError(model: string, router: ProxyRouter): BadRequestError {
-  const names = router.modelNames();
-  return new BadRequestError({
-    message: `unknown model "${model}"; this proxy serves: ${names.length === 0 ? "(no models configured)" : names.join(", ")}`,
-    param: "model",
-    code: "model_not_found",
-  });
-}
-
 /** Asks the upstream for a stream's usage (for spend) when the client did not; returns whether it did. */
 function requestStreamUsage(body: { stream?: unknown; stream_options?: StreamOptions | null }): boolean {
   if (body.stream !== true) return false;
   if (body.stream_options?.include_usage === true) return false;
   body.stream_options = Object.assign({}, body.stream_options, { include_usage: true });
   return true;
-}
-
-/** A response's usage, when it has the token counts spend needs. */
-function usageOf(value: unknown): Usage | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const usage = value as Partial<Usage>;
-  return typeof usage.prompt_tokens === "number" ? (usage as Usage) : undefined;
-}
-
-/** ~4 characters a token: for streams whose upstream sent no usage. */
-function estimatedUsage(promptCharacters: number, completionCharacters: number): Usage {
-  const prompt = Math.ceil(promptCharacters / 4);
-  const completion = Math.ceil(completionCharacters / 4);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-}
-
-/** A virtual key's own `fallbacks` may only name groups it may use. */
-function allowedFallbacks(identity: Identity, body: Record<string, unknown>): void {
-  if (identity.kind !== "virtual" || !Array.isArray(body.fallbacks)) return;
-  body.fallbacks = body.fallbacks.filter(
-    (name: unknown) => typeof name === "string" && canUseModel(identity, name),
-  );
 }
 
 interface Outcome {
@@ -136,7 +104,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       reply.headers(admission.headers);
       if (options.forcedModel !== undefined) callRequest.model = options.forcedModel;
       else if (!options.router.hasModel(admission.model))
-        throw unknownModelError(admission.model, options.router);
+        throw unknownModelError(admission.model, options.router.modelNames());
       else callRequest.model = admission.model;
       allowedFallbacks(identity, callRequest);
       const hideUsageChunk =

@@ -12,15 +12,14 @@ import { LightAbortController } from "../../http/light-abort.js";
 import type { ResponseObject, ResponsesRequest } from "../../openai/responses.js";
 import type { Usage } from "../../openai/types.js";
 import type { ResponseStore } from "../../store/index.js";
-import { canUseModel } from "../access.js";
 import { type Admission, admit } from "../admission.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
-import type { Identity } from "../identity.js";
 import { checkModelCallBody, takeClientCredentials } from "../request-checks.js";
 import { relayResponsesStream } from "../responses-relay.js";
 import { routeContextFromHeaders, routeHeaders } from "../route-headers.js";
 import { SseWriter } from "../sse-writer.js";
 import type { RouteMeta } from "../types.js";
+import { allowedFallbacks, estimatedUsage, unknownModelError } from "./call-fields.js";
 import type { ModelCallOptions } from "./model-calls.js";
 import { findOwnedResponse, ownerOf, registerStoredResponseRoutes } from "./stored-responses.js";
 
@@ -46,29 +45,6 @@ function checkResponsesBody(body: ResponsesRequest): void {
     });
   if (store !== undefined && store !== null && typeof store !== "boolean")
     throw new BadRequestError({ message: "store must be a boolean", param: "store", code: "invalid_type" });
-}
-
-function unknownModelError(model: string, names: string[]): BadRequestError {
-  return new BadRequestError({
-    message: `unknown model "${model}"; this proxy serves: ${names.length === 0 ? "(no models configured)" : names.join(", ")}`,
-    param: "model",
-    code: "model_not_found",
-  });
-}
-
-/** A virtual key's own `fallbacks` may only name groups it may use (as on chat completions). */
-function allowedFallbacks(identity: Identity, body: Record<string, unknown>): void {
-  if (identity.kind !== "virtual" || !Array.isArray(body.fallbacks)) return;
-  body.fallbacks = body.fallbacks.filter(
-    (name: unknown) => typeof name === "string" && canUseModel(identity, name),
-  );
-}
-
-/** ~4 characters a token: for streams that ended without usage. */
-function estimatedUsage(promptCharacters: number, textCharacters: number): Usage {
-  const prompt = Math.ceil(promptCharacters / 4);
-  const completion = Math.ceil(textCharacters / 4);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 interface Outcome {
