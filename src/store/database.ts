@@ -49,9 +49,32 @@ const numericOid = 1700;
 
 /** The settings every connection to an llmgate SQLite database runs with (the main one, a writer thread's). */
 export function configureSqliteConnection(connection: BetterSqlite3.Database, path: string): void {
-  if (path !== ":memory:") connection.pragma("journal_mode = WAL");
-  if (path !== ":memory:") connection.pragma("synchronous = NORMAL");
   connection.pragma("busy_timeout = 5000");
+  if (path === ":memory:") return;
+  whileBusy(() => connection.pragma("journal_mode = WAL"));
+  connection.pragma("synchronous = NORMAL");
+}
+
+/** How long a start waits for another process that is switching the same new file to WAL. */
+const busyRetryMs = 10_000;
+
+/**
+ * Switching a new file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY to a second
+ * process doing the same at that moment without waiting for busy_timeout. Retry it, sleeping
+ * 10 ms between tries (synchronously: this runs once per connection, at open).
+ */
+function whileBusy(run: () => unknown): void {
+  const deadline = Date.now() + busyRetryMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      run();
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
 }
 
 async function openSqlite(path: string): Promise<Database> {
