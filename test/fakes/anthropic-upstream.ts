@@ -36,7 +36,7 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
-/** The top-level fields the Messages API takes; any other is "Extra inputs are not permitted". */
+/** The top-level fields the Messages API takes (and its beta adds); any other is "Extra inputs are not permitted". */
 const KNOWN_FIELDS = new Set([
   "model",
   "messages",
@@ -55,6 +55,14 @@ const KNOWN_FIELDS = new Set([
   "container",
   "mcp_servers",
   "context_management",
+  // Newer fields of MessageCreateParams in @anthropic-ai/sdk 1.16 (Claude Code sends output_config).
+  "cache_control",
+  "diagnostics",
+  "inference_geo",
+  "output_config",
+  "speed",
+  "user_profile_id",
+  "workspace_id",
 ]);
 
 const isJson = (value: unknown): value is Json =>
@@ -91,8 +99,12 @@ function checkHeaders(headers: Record<string, string>, apiKey: string | undefine
   }
 }
 
+/** The beta that lets `messages` hold `role: "system"` turns (Claude Code sends it). */
+const MID_CONVERSATION_SYSTEM = "mid-conversation-system-";
+
 /** The checks Anthropic makes that a translation can get wrong. */
-function checkBody(body: unknown): asserts body is Json {
+function checkBody(body: unknown, betas: string): asserts body is Json {
+  const systemTurns = betas.split(",").some((beta) => beta.trim().startsWith(MID_CONVERSATION_SYSTEM));
   const invalid = (message: string) => new RequestError(400, "invalid_request_error", message);
   if (!isJson(body)) throw invalid("Invalid JSON body");
   for (const field of Object.keys(body))
@@ -103,7 +115,9 @@ function checkBody(body: unknown): asserts body is Json {
   if (!Array.isArray(body.messages) || body.messages.length === 0) throw invalid("messages: Field required");
   let pendingToolUses = new Set<string>();
   body.messages.forEach((message: unknown, index: number) => {
-    if (!isJson(message) || (message.role !== "user" && message.role !== "assistant")) {
+    if (!isJson(message)) throw invalid(`messages.${index}: Input should be an object`);
+    if (message.role === "system" && systemTurns) return;
+    if (message.role !== "user" && message.role !== "assistant") {
       throw invalid(`messages.${index}.role: Input should be 'user' or 'assistant'`);
     }
     const blocks = blocksOf(message.content);
@@ -334,7 +348,7 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}): Pro
         if (request.method !== "POST" || path !== "/v1/messages")
           throw new RequestError(404, "not_found_error", `Not found: ${path}`);
         checkHeaders(headers, options.apiKey);
-        checkBody(body);
+        checkBody(body, headers["anthropic-beta"] ?? "");
         answer(body, response);
       } catch (error) {
         if (!(error instanceof RequestError)) throw error;
