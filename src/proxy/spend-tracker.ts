@@ -20,6 +20,8 @@ export interface FinishedRequest {
   requestId: string;
   responseId: string | undefined;
   operation: Operation;
+  /** The spend log's call type when it is not the operation's (LiteLLM's `anthropic_messages`). */
+  callType?: string;
   route: string;
   identity: Identity;
   modelGroup: string | undefined;
@@ -76,7 +78,7 @@ export class SpendTracker {
     this.queue?.enqueue({
       requestId: request.requestId,
       responseId: request.responseId ?? null,
-      callType: CALL_TYPES[request.operation],
+      callType: request.callType ?? CALL_TYPES[request.operation],
       apiKey: identity.kind === "virtual" ? identity.tokenHash : null,
       userId: identity.kind === "virtual" ? identity.key.userId : null,
       teamId: identity.kind === "virtual" ? identity.key.teamId : null,

@@ -73,6 +73,7 @@ describe("virtual keys on /v1/messages", () => {
     const row = await spendLogOf(gate, String(response.headers.get("x-llmgate-call-id")));
     expect(row).toMatchObject({
       status: "success",
+      call_type: "anthropic_messages",
       model_group: "priced",
       prompt_tokens: 3,
       completion_tokens: 4,

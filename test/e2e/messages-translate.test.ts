@@ -68,6 +68,25 @@ describe("messages.create", () => {
     ]);
   });
 
+  it("honours the body's own fallbacks, as chat completions do", async () => {
+    upstream.script({
+      kind: "error",
+      status: 500,
+      body: { error: { message: "down", type: "server_error" } },
+    });
+    const response = await gate.post("/v1/messages", {
+      model: "gpt",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "hi" }],
+      fallbacks: ["vllm"],
+    });
+    expect(response.status).toBe(200);
+    const models = upstream.requests.map((request) => (request.body as { model?: string }).model);
+    expect(models).toEqual(["gpt-upstream", "llama-upstream"]);
+    // The routing field is the router's, never sent upstream.
+    expect(lastChatBody()).not.toHaveProperty("fallbacks");
+  });
+
   it("accepts the key as authToken (Bearer) and as x-api-key", async () => {
     const message = await gate.bearerClient().messages.create({
       model: "vllm",

@@ -59,6 +59,7 @@ function createMessagesHandler(options: ModelCallOptions) {
         requestId: callId,
         responseId: outcome.responseId,
         operation: "chat",
+        callType: "anthropic_messages",
         route: ROUTE_NAME,
         identity,
         modelGroup: meta?.modelGroup ?? (typeof body?.model === "string" ? body.model : undefined),
