@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { totalTokensOf } from "./attempt.js";
 import { MemoryRouterState } from "./state/memory-state.js";
 import { chatRequest, createTestRouter, deployment } from "./testing.js";
 
@@ -26,5 +27,21 @@ describe("attempts", () => {
     await new Promise((resolve) => setImmediate(resolve));
     const [usage] = await state.read(["a"], 0);
     expect(usage?.inFlight).toBe(0);
+  });
+});
+
+describe("the tokens an answer used, for a deployment's tpm", () => {
+  it("reads chat usage, a Responses stream's last event, and Anthropic's input + output", () => {
+    expect(totalTokensOf({ usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } })).toBe(7);
+    expect(
+      totalTokensOf({
+        type: "response.completed",
+        response: { usage: { input_tokens: 5, output_tokens: 6, total_tokens: 11 } },
+      }),
+    ).toBe(11);
+    expect(totalTokensOf({ type: "message", usage: { input_tokens: 2, output_tokens: 9 } })).toBe(11);
+    expect(totalTokensOf({ type: "response.output_text.delta", delta: "hi" })).toBeUndefined();
+    expect(totalTokensOf({ usage: null })).toBeUndefined();
+    expect(totalTokensOf("[DONE]")).toBeUndefined();
   });
 });

@@ -25,11 +25,21 @@ export type AttemptOutcome<K extends Operation> =
   | { ok: true; result: CallResult<K> }
   | { ok: false; error: LlmgateError };
 
-function totalTokensOf(value: unknown): number | undefined {
-  if (typeof value !== "object" || value === null || !("usage" in value)) return undefined;
-  const usage = value.usage;
-  if (typeof usage !== "object" || usage === null || !("total_tokens" in usage)) return undefined;
-  return typeof usage.total_tokens === "number" ? usage.total_tokens : undefined;
+/**
+ * The tokens an answer used, for the deployment's tpm: chat's `usage.total_tokens`, a Responses
+ * stream's last event (`response.completed`, usage under `response`), or Anthropic's and Responses'
+ * `input_tokens + output_tokens`.
+ */
+export function totalTokensOf(value: unknown): number | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const holder = "usage" in value ? value : "response" in value ? value.response : undefined;
+  if (typeof holder !== "object" || holder === null || !("usage" in holder)) return undefined;
+  const usage = holder.usage as Record<string, unknown> | null;
+  if (typeof usage !== "object" || usage === null) return undefined;
+  if (typeof usage.total_tokens === "number") return usage.total_tokens;
+  const input = typeof usage.input_tokens === "number" ? usage.input_tokens : 0;
+  const output = typeof usage.output_tokens === "number" ? usage.output_tokens : 0;
+  return input + output > 0 ? input + output : undefined;
 }
 
 function toLlmgateError(
