@@ -114,6 +114,7 @@ async function main(): Promise<number> {
     configDir: values.config === undefined ? undefined : dirname(resolve(values.config)),
     hasReportedConfigWarnings: values.config !== undefined,
     countsThroughPrimary: isWorker() && !hasRedis,
+    sharesWithWorkers: isWorker(),
   });
   const address = await proxy.listen(port, host);
   process.stderr.write(`llmgate: listening on ${address} (${config.model_list.length} deployments)\n`);

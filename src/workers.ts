@@ -2,6 +2,7 @@ import cluster from "node:cluster";
 import { MemoryLimitCounters } from "./proxy/limits/memory.js";
 import { serveToWorkers } from "./proxy/shared-counts/ipc.js";
 import { LIMITS_TARGET, ROUTER_STATE_TARGET } from "./proxy/shared-counts/primary-counts.js";
+import { relayBetweenWorkers } from "./proxy/shared-counts/worker-bus.js";
 import { MemoryRouterState } from "./router/index.js";
 import { onStopSignals } from "./stop-signals.js";
 
@@ -17,6 +18,8 @@ export interface PrimaryOptions {
 }
 
 export function runPrimary(workerCount: number, options: PrimaryOptions): Promise<number> {
+  // Spend counted but not written yet, and cache invalidations, go from each worker to the others.
+  relayBetweenWorkers();
   if (options.servesCounts) {
     serveToWorkers({
       [LIMITS_TARGET]: new MemoryLimitCounters(),

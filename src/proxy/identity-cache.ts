@@ -35,6 +35,13 @@ export class IdentityCache {
    * queue's next write does not forget it (and let a key past its budget through).
    */
   private readonly unwritten = new Map<string, number>();
+  /**
+   * The same for each other worker of this proxy (`--num_workers`), by its cluster id: what it
+   * counted and has not written yet, so that a budget holds across workers as in one process.
+   */
+  private readonly peerUnwritten = new Map<number, Map<string, number>>();
+  /** Told what this worker counted and wrote, for the other workers (see applyPeerSpent). */
+  private peers: SpendPeers | undefined;
 
   constructor(
     private readonly stores: Stores,
@@ -163,16 +170,64 @@ export class IdentityCache {
   addSpend(identity: VirtualIdentity, cost: number): void {
     if (cost <= 0) return;
     rollBudgetPeriods(identity, this.clock());
+    const amounts: [string, number][] = [[`key:${identity.tokenHash}`, cost]];
     identity.key.spend += cost;
-    this.addUnwritten(`key:${identity.tokenHash}`, cost);
     if (identity.user !== undefined) {
       identity.user.spend += cost;
-      this.addUnwritten(`user:${identity.user.userId}`, cost);
+      amounts.push([`user:${identity.user.userId}`, cost]);
     }
     if (identity.team !== undefined) {
       identity.team.spend += cost;
-      this.addUnwritten(`team:${identity.team.teamId}`, cost);
+      amounts.push([`team:${identity.team.teamId}`, cost]);
     }
+    for (const [id, amount] of amounts) addTo(this.unwritten, id, amount);
+    this.peers?.spent(amounts);
+  }
+
+  /** Sends what this worker counts and writes to the other workers of the proxy. */
+  shareWith(peers: SpendPeers): void {
+    this.peers = peers;
+  }
+
+  /** Another worker counted this spend (not written yet): budgets here see it at once. */
+  applyPeerSpent(peer: number, amounts: readonly [string, number][]): void {
+    let pending = this.peerUnwritten.get(peer);
+    if (pending === undefined) {
+      pending = new Map();
+      this.peerUnwritten.set(peer, pending);
+    }
+    for (const [id, amount] of amounts) {
+      addTo(pending, id, amount);
+      const record = this.cachedRecord(id);
+      if (record !== undefined) record.spend += amount;
+    }
+  }
+
+  /** Another worker wrote rows with this spend: it is in the store now. */
+  applyPeerWritten(peer: number, amounts: readonly [string, number][]): void {
+    const pending = this.peerUnwritten.get(peer);
+    if (pending === undefined) return;
+    for (const [id, amount] of amounts) addTo(pending, id, -amount);
+  }
+
+  /** A worker exited: what it had not written is either written now or lost; count it no more. */
+  forgetPeer(peer: number): void {
+    this.peerUnwritten.delete(peer);
+  }
+
+  /** The cached record an unwritten-spend id names, whose spend budgets read. */
+  private cachedRecord(id: string): { spend: number } | undefined {
+    const colon = id.indexOf(":");
+    const kind = id.slice(0, colon);
+    const name = id.slice(colon + 1);
+    if (kind === "key") {
+      const identity = this.entries.get(name)?.identity;
+      if (identity !== undefined) rollBudgetPeriods(identity, this.clock());
+      return identity?.key;
+    }
+    if (kind === "user") return this.users.get(name)?.record;
+    if (kind === "team") return this.teams.get(name)?.record;
+    return undefined;
   }
 
   /** The spend queue wrote these rows: their cost is in the store now. */
@@ -184,27 +239,38 @@ export class IdentityCache {
       spend?: number | undefined;
     }[],
   ): void {
+    const written = new Map<string, number>();
     for (const row of rows) {
       const spend = row.spend ?? 0;
       if (spend <= 0) continue;
-      if (typeof row.apiKey === "string") this.addUnwritten(`key:${row.apiKey}`, -spend);
-      if (typeof row.userId === "string") this.addUnwritten(`user:${row.userId}`, -spend);
-      if (typeof row.teamId === "string") this.addUnwritten(`team:${row.teamId}`, -spend);
+      if (typeof row.apiKey === "string") addTo(written, `key:${row.apiKey}`, spend);
+      if (typeof row.userId === "string") addTo(written, `user:${row.userId}`, spend);
+      if (typeof row.teamId === "string") addTo(written, `team:${row.teamId}`, spend);
     }
-  }
-
-  private addUnwritten(id: string, amount: number): void {
-    const total = (this.unwritten.get(id) ?? 0) + amount;
-    // Float sums of the same amounts added and taken away may leave dust: treat it as zero.
-    if (total <= 1e-12) this.unwritten.delete(id);
-    else this.unwritten.set(id, total);
+    if (written.size === 0) return;
+    for (const [id, amount] of written) addTo(this.unwritten, id, -amount);
+    this.peers?.written([...written]);
   }
 
   private withUnwritten<T extends { spend: number }>(id: string, record: T): T;
   private withUnwritten<T extends { spend: number }>(id: string, record: T | undefined): T | undefined;
   private withUnwritten<T extends { spend: number }>(id: string, record: T | undefined): T | undefined {
-    const amount = this.unwritten.get(id);
-    if (record === undefined || amount === undefined) return record;
-    return { ...record, spend: record.spend + amount };
+    if (record === undefined) return record;
+    let amount = this.unwritten.get(id) ?? 0;
+    for (const pending of this.peerUnwritten.values()) amount += pending.get(id) ?? 0;
+    return amount === 0 ? record : { ...record, spend: record.spend + amount };
   }
+}
+
+/** Where a worker's counted and written spend goes for the other workers (a WorkerBus). */
+export interface SpendPeers {
+  spent(amounts: [string, number][]): void;
+  written(amounts: [string, number][]): void;
+}
+
+function addTo(totals: Map<string, number>, id: string, amount: number): void {
+  const total = (totals.get(id) ?? 0) + amount;
+  // Float sums of the same amounts added and taken away may leave dust: treat it as zero.
+  if (total <= 1e-12) totals.delete(id);
+  else totals.set(id, total);
 }

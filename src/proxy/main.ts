@@ -21,6 +21,7 @@ import type { LimitCounters } from "./limits/types.js";
 import { ProxyMetrics } from "./metrics.js";
 import { PrimaryChannel } from "./shared-counts/ipc.js";
 import { PrimaryLimitCounters, PrimaryRouterState } from "./shared-counts/primary-counts.js";
+import { WorkerBus } from "./shared-counts/worker-bus.js";
 import { CacheInvalidation, connectRedis, redisUrlOf } from "./shared-state.js";
 import { SpendTracker } from "./spend-tracker.js";
 
@@ -47,6 +48,11 @@ export interface ProxyOptions {
    * counted by the primary process (over the cluster's IPC channel), so that they hold across workers.
    */
   countsThroughPrimary?: boolean;
+  /**
+   * A worker of `--num_workers`: the spend it counts (and, without Redis, cache invalidations) reach
+   * the other workers at once through the primary, so a budget holds across workers.
+   */
+  sharesWithWorkers?: boolean;
 }
 
 export interface ProxyServer {
@@ -169,7 +175,19 @@ export async function createProxy(
     (error) =>
       log.warn({ err: error }, "key lookup failed; a key seen before is served from its last known state"),
   );
-  const invalidation = new CacheInvalidation(identities, redis, redisOutage);
+  const bus = options.sharesWithWorkers === true ? new WorkerBus() : undefined;
+  if (bus !== undefined) {
+    identities.shareWith({
+      spent: (amounts) => bus.publish({ kind: "spent", amounts }),
+      written: (amounts) => bus.publish({ kind: "written", amounts }),
+    });
+    bus.subscribe((from, event) => {
+      if (event.kind === "spent") identities.applyPeerSpent(from, event.amounts);
+      else if (event.kind === "written") identities.applyPeerWritten(from, event.amounts);
+      else if (event.kind === "gone") identities.forgetPeer(from);
+    });
+  }
+  const invalidation = new CacheInvalidation(identities, redis, redisOutage, bus);
   /**
    * Budgets whose period ended are reset before spend is added (else the next run of the reset job
    * would wipe the new period's spend written meanwhile); caches are told once the rows are in.

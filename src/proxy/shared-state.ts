@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import type { RouterSettings } from "../config/index.js";
 import type { RedisOutageLog } from "../router/index.js";
 import type { IdentityCache } from "./identity-cache.js";
+import type { WorkerBus } from "./shared-counts/worker-bus.js";
 
 const INVALIDATION_CHANNEL = "llmgate:cache-invalidate";
 
@@ -47,17 +48,25 @@ export function applyInvalidation(cache: IdentityCache, message: string): void {
 
 /**
  * Key, user and team changes reach every proxy's cache at once through Redis pub/sub; without
- * Redis, only this proxy's (the others see them within the cache TTL).
+ * Redis, this proxy's workers through their primary (`bus`), and other proxies within the cache TTL.
  */
 export class CacheInvalidation {
   private subscriber: Redis | undefined;
+  private readonly bus: WorkerBus | undefined;
 
   constructor(
     private readonly cache: IdentityCache,
     private readonly publisher: Redis | undefined,
     outage: RedisOutageLog,
+    bus?: WorkerBus,
   ) {
-    if (publisher === undefined) return;
+    if (publisher === undefined) {
+      this.bus = bus;
+      bus?.subscribe((_from, event) => {
+        if (event.kind === "invalidate") applyInvalidation(cache, event.message);
+      });
+      return;
+    }
     const subscriber = publisher.duplicate();
     this.subscriber = subscriber;
     subscriber.on("message", (_channel: string, message: string) => applyInvalidation(cache, message));
@@ -68,6 +77,7 @@ export class CacheInvalidation {
   invalidate(message: InvalidationMessage): void {
     applyInvalidation(this.cache, message);
     this.publisher?.publish(INVALIDATION_CHANNEL, message).catch(() => {});
+    this.bus?.publish({ kind: "invalidate", message });
   }
 
   async close(): Promise<void> {
