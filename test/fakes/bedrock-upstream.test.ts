@@ -8,6 +8,7 @@ import {
   ConverseCommand,
   ConverseStreamCommand,
   InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
   ThrottlingException,
   ValidationException,
 } from "@aws-sdk/client-bedrock-runtime";
@@ -169,6 +170,42 @@ describe("the fake Bedrock, driven by @aws-sdk/client-bedrock-runtime", () => {
     );
     const cohereBody = JSON.parse(new TextDecoder().decode(cohere.body)) as { embeddings: number[][] };
     expect(cohereBody.embeddings).toHaveLength(2);
+  });
+
+  it("answers Claude's Anthropic body on InvokeModel and its stream in chunk frames the SDK opens", async () => {
+    const body = {
+      anthropic_version: "bedrock-2023-05-31",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "Hello Claude" }],
+    };
+    const answer = await client.send(
+      new InvokeModelCommand({
+        modelId: PROFILE_ID,
+        contentType: "application/json",
+        body: JSON.stringify(body),
+      }),
+    );
+    const message = JSON.parse(new TextDecoder().decode(answer.body)) as { id: string; content: unknown };
+    expect(message.id).toMatch(/^msg_bdrk_/);
+    expect(message.content).toEqual([{ type: "text", text: "Echo: Hello Claude" }]);
+    const streamed = await client.send(
+      new InvokeModelWithResponseStreamCommand({ modelId: PROFILE_ID, body: JSON.stringify(body) }),
+    );
+    const events: { type: string; delta?: { text?: string } }[] = [];
+    for await (const event of streamed.body ?? [])
+      if (event.chunk?.bytes !== undefined)
+        events.push(JSON.parse(new TextDecoder().decode(event.chunk.bytes)));
+    expect(events[0]?.type).toBe("message_start");
+    expect(events.at(-1)?.type).toBe("message_stop");
+    expect(events.map((event) => event.delta?.text ?? "").join("")).toBe("Echo: Hello Claude");
+    expect(fake.requests.at(-1)?.rawPath).toBe(
+      "/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/invoke-with-response-stream",
+    );
+    await expect(
+      client.send(
+        new InvokeModelCommand({ modelId: PROFILE_ID, body: JSON.stringify({ ...body, stream: true }) }),
+      ),
+    ).rejects.toThrow(ValidationException);
   });
 });
 

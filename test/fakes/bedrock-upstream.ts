@@ -2,7 +2,9 @@
  * A fake Amazon Bedrock runtime for tests: a node:http server on 127.0.0.1 (ephemeral port) that
  * checks each request's SigV4 signature against known keys (or a bearer API key), answers
  * `POST /model/<id>/converse` with Converse JSON, `/converse-stream` with real AWS event-stream
- * frames (encoded with AWS's own codec), and `/invoke` for Titan and Cohere embeddings. Errors are
+ * frames (encoded with AWS's own codec), `/invoke` for Titan and Cohere embeddings, and `/invoke` and
+ * `/invoke-with-response-stream` for Claude with Anthropic Messages bodies (events in base64 `chunk`
+ * frames). Errors are
  * AWS's: `{"message"}` with `x-amzn-ErrorType`, or exception frames inside a stream. It records
  * every request, and answers with the next scripted behaviour when there is one.
  */
@@ -19,6 +21,9 @@ import {
   ValidationFailure,
 } from "./bedrock-upstream-answers.js";
 import { type FakeAwsKeys, verifySigV4 } from "./bedrock-upstream-sigv4.js";
+import { rawPredictAnswer, rawPredictEvents, rawPredictProblem } from "./vertex-anthropic-answers.js";
+
+const BEDROCK_ANTHROPIC_VERSION = "bedrock-2023-05-31";
 
 export type BedrockBehaviour =
   /** An HTTP error as Bedrock sends it. */
@@ -38,7 +43,7 @@ export interface BedrockRecordedRequest {
   rawPath: string;
   /** The model id, decoded. */
   modelId: string | undefined;
-  operation: "converse" | "converse-stream" | "invoke" | undefined;
+  operation: "converse" | "converse-stream" | "invoke" | "invoke-with-response-stream" | undefined;
   headers: Record<string, string>;
   body: unknown;
   auth: "sigv4" | "bearer" | "none";
@@ -151,7 +156,16 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-const ROUTE = /^\/model\/([^/?]+)\/(converse|converse-stream|invoke)(?:\?.*)?$/;
+const ROUTE = /^\/model\/([^/?]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)(?:\?.*)?$/;
+
+function isClaude(modelId: string): boolean {
+  return modelId.includes("anthropic.") || modelId.includes("claude");
+}
+
+/** An Anthropic stream event as InvokeModelWithResponseStream frames it: base64 JSON in a chunk. */
+function chunkFrame(data: Record<string, unknown>): Uint8Array {
+  return eventFrame("chunk", { bytes: Buffer.from(JSON.stringify(data)).toString("base64") });
+}
 
 export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promise<FakeBedrock> {
   const keys = options.keys ?? DEFAULT_FAKE_AWS_KEYS;
@@ -192,6 +206,58 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
     if (record.operation === "converse") return sendJson(response, 200, converseAnswer(plan));
     const events = converseStreamEvents(plan);
     const frames = events.map(([type, payload]) => eventFrame(type, payload));
+    if (behaviour?.kind === "stream-exception") {
+      const sent = frames.slice(0, behaviour.afterEvents);
+      return writeFrames(response, [...sent, exceptionFrame(behaviour.type, behaviour.message)]);
+    }
+    return writeFrames(
+      response,
+      frames,
+      behaviour?.kind === "stream-cut" ? behaviour.afterEvents : undefined,
+    );
+  };
+
+  /** Claude on InvokeModel: an Anthropic body (no model, no stream, Bedrock's anthropic_version). */
+  const answerClaudeInvoke = async (
+    response: ServerResponse,
+    record: BedrockRecordedRequest,
+    behaviour?: BedrockBehaviour,
+  ) => {
+    const body = record.body as Record<string, unknown>;
+    const problem =
+      typeof body !== "object" || body === null
+        ? { error: { message: "Malformed input request, please reformat your input and try again." } }
+        : "stream" in body || "model" in body
+          ? {
+              error: {
+                message: `extraneous key [${"stream" in body ? "stream" : "model"}] is not permitted`,
+              },
+            }
+          : rawPredictProblem(body, BEDROCK_ANTHROPIC_VERSION);
+    if (problem !== undefined)
+      return sendAwsError(
+        response,
+        400,
+        "ValidationException",
+        String((problem.error as Record<string, unknown>).message),
+      );
+    const baseModel = (record.modelId ?? "").replace(/^.*anthropic\./, "").replace(/-v\d+:\d+$/, "");
+    const message = rawPredictAnswer(body, baseModel, ++sequence, "bdrk");
+    if (record.operation === "invoke") return sendJson(response, 200, message);
+    const events = rawPredictEvents(message).map(({ data }) =>
+      data.type === "message_stop"
+        ? {
+            ...data,
+            "amazon-bedrock-invocationMetrics": {
+              inputTokenCount: 11,
+              outputTokenCount: 5,
+              invocationLatency: 120,
+              firstByteLatency: 40,
+            },
+          }
+        : data,
+    );
+    const frames = events.map(chunkFrame);
     if (behaviour?.kind === "stream-exception") {
       const sent = frames.slice(0, behaviour.afterEvents);
       return writeFrames(response, [...sent, exceptionFrame(behaviour.type, behaviour.message)]);
@@ -258,6 +324,8 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
         behaviour.events.map(([type, payload]) => eventFrame(type, payload)),
       );
     try {
+      if (isClaude(record.modelId ?? "") && record.operation?.startsWith("invoke") === true)
+        return await answerClaudeInvoke(response, record, behaviour);
       if (record.operation !== "invoke") return await answerConverse(response, record, behaviour);
       const answer = embeddingAnswer(record.modelId ?? "", record.body);
       if (answer === undefined)

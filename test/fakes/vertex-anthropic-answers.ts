@@ -2,6 +2,7 @@
  * Anthropic on Vertex AI (`publishers/anthropic/models/<m>:rawPredict` and `:streamRawPredict`) as
  * the fake Google upstream answers it: Vertex takes an Anthropic Messages body without `model` and
  * with `anthropic_version: "vertex-2023-10-16"`, and answers Anthropic's message or SSE events.
+ * The fake Bedrock's InvokeModel for Claude uses the same, with `bedrock-2023-05-31`.
  */
 
 type Json = Record<string, unknown>;
@@ -16,10 +17,10 @@ function anthropicError(type: string, message: string): Json {
   return { type: "error", error: { type, message } };
 }
 
-/** Vertex's checks of an Anthropic body: the error body, or undefined. */
-export function rawPredictProblem(body: Json): Json | undefined {
-  if (body.anthropic_version !== VERTEX_ANTHROPIC_VERSION) {
-    return anthropicError("invalid_request_error", "anthropic_version: Input should be 'vertex-2023-10-16'");
+/** Vertex's (or Bedrock's, with its version) checks of an Anthropic body: the error body, or undefined. */
+export function rawPredictProblem(body: Json, version = VERTEX_ANTHROPIC_VERSION): Json | undefined {
+  if (body.anthropic_version !== version) {
+    return anthropicError("invalid_request_error", `anthropic_version: Input should be '${version}'`);
   }
   if (body.model !== undefined)
     return anthropicError("invalid_request_error", "model: Extra inputs are not permitted");
@@ -46,15 +47,15 @@ function isAnsweringTool(body: Json): boolean {
 }
 
 /** The message: a call of the first tool when tools were given (and not answered yet), else an echo. */
-export function rawPredictAnswer(body: Json, model: string, sequence: number): Json {
+export function rawPredictAnswer(body: Json, model: string, sequence: number, tag = "vrtx"): Json {
   const tools = Array.isArray(body.tools) ? body.tools.filter(isObject) : [];
   const tool = isAnsweringTool(body) ? undefined : tools[0];
   const content: Json[] =
     tool === undefined
       ? [{ type: "text", text: `Echo: ${lastUserText(body)}` }]
-      : [{ type: "tool_use", id: `toolu_vrtx_${sequence}`, name: tool.name, input: { city: "Paris" } }];
+      : [{ type: "tool_use", id: `toolu_${tag}_${sequence}`, name: tool.name, input: { city: "Paris" } }];
   return {
-    id: `msg_vrtx_${sequence}`,
+    id: `msg_${tag}_${sequence}`,
     type: "message",
     role: "assistant",
     model,

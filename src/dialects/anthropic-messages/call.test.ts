@@ -109,7 +109,7 @@ describe("callMessages", () => {
     });
   });
 
-  it("passes vertex_ai/ Claude natively (anthropic_version in the body), and translates Gemini and bedrock/", async () => {
+  it("passes vertex_ai/ Claude natively (anthropic_version in the body), and translates Gemini and Bedrock's other models", async () => {
     const seen: Seen[] = [];
     const message = { id: "msg_2", type: "message", usage: { input_tokens: 1, output_tokens: 1 } };
     const chat = recordingCall({ ...origin, kind: "response", data: message as never }, seen);
@@ -130,7 +130,11 @@ describe("callMessages", () => {
       },
     );
     expect(sent).toEqual({ messages: [], anthropic_version: "vertex-2023-10-16" });
-    for (const model of ["vertex_ai/gemini-2.5-pro", "bedrock/anthropic.claude-sonnet-4-5-v1:0"]) {
+    for (const model of [
+      "vertex_ai/gemini-2.5-pro",
+      "bedrock/amazon.nova-pro-v1:0",
+      "bedrock/meta.llama3-70b",
+    ]) {
       const translated: Seen[] = [];
       const answer = { id: "c", object: "chat.completion", created: 1, model: "m", choices: [] };
       await callMessages(
@@ -140,6 +144,39 @@ describe("callMessages", () => {
       );
       expect(translated[0]?.context?.provider).toBeUndefined();
       expect(translated[0]?.params.messages).toEqual([{ role: "user", content: "hi" }]);
+    }
+  });
+
+  it("passes bedrock/ Claude natively (InvokeModel): betas and version in the body, no model or stream", async () => {
+    for (const model of [
+      "bedrock/anthropic.claude-sonnet-4-5-v1:0",
+      "bedrock/converse/us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+      "bedrock/arn:aws:bedrock:us-east-1:123:inference-profile/us.anthropic.claude-sonnet-4-5-v1:0",
+    ]) {
+      const seen: Seen[] = [];
+      const message = { id: "msg_3", type: "message", usage: { input_tokens: 2, output_tokens: 3 } };
+      const chat = recordingCall({ ...origin, kind: "response", data: message as never }, seen);
+      const headers = { "anthropic-beta": "b1, b2", "anthropic-version": "2023-06-01" };
+      const result = await callMessages(
+        { ...request, model, anthropic_beta: ["b0", "b1"], [CLIENT_HEADERS]: headers } as MessagesParams,
+        {},
+        chat,
+      );
+      const provider = seen[0]?.context?.provider;
+      expect(provider?.id).toBe("bedrock");
+      expect(seen[0]?.params.extra_headers).toEqual({});
+      expect(seen[0]?.params.anthropic_beta).toEqual(["b0", "b1", "b2"]);
+      expect(result).toMatchObject({
+        kind: "response",
+        summary: { id: "msg_3", usage: { total_tokens: 5 } },
+      });
+      const operation = provider?.operations.chat;
+      const sent = operation?.toRequest(
+        { model: "x", stream: true, messages: [], anthropic_beta: ["b1"] } as never,
+        { supportsSystemMessage: true, dropParams: false },
+      );
+      expect(sent).toEqual({ messages: [], anthropic_beta: ["b1"], anthropic_version: "bedrock-2023-05-31" });
+      expect(operation?.streamFraming).toBe("aws-eventstream");
     }
   });
 

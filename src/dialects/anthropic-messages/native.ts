@@ -1,3 +1,4 @@
+import { isClaudeModel as isBedrockClaude } from "../../providers/bedrock/model-family.js";
 import { providerIdOf } from "../../providers/registry.js";
 import { isClaudeModel } from "../../providers/vertex-ai/api.js";
 import type { CallContext } from "../../sdk/call.js";
@@ -15,13 +16,13 @@ export type NativeMessagesCall = (
 ) => Promise<MessagesResult | undefined>;
 
 /**
- * Providers that take an Anthropic body natively: `anthropic/`, and `vertex_ai/` for Claude models
- * (rawPredict). `bedrock/` Claude goes through chat: its provider has Converse only, no native
- * InvokeModel path yet.
+ * Providers that take an Anthropic body natively: `anthropic/`, and for Claude models `vertex_ai/`
+ * (rawPredict) and `bedrock/` (InvokeModel; its chat completions go through Converse).
  */
 const NATIVE_PROVIDERS: ReadonlyMap<string, (model: string) => boolean> = new Map([
   ["anthropic", () => true],
   ["vertex_ai", (model: string) => isClaudeModel(model.slice(model.indexOf("/") + 1))],
+  ["bedrock", (model: string) => isBedrockClaude(model.slice(model.indexOf("/") + 1))],
 ]);
 
 /**

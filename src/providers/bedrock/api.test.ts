@@ -52,6 +52,9 @@ describe("resolveBedrockTarget and SigV4", () => {
     expect(invokePath({ target, isStream: false })).toBe(
       "/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/invoke",
     );
+    expect(invokePath({ target, isStream: true })).toBe(
+      "/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/invoke-with-response-stream",
+    );
   });
 
   it("signs method, encoded path, headers and body so that an independent SigV4 check accepts it", async () => {

@@ -111,6 +111,10 @@ export function conversePath({ target, isStream }: PathContext): string {
   return `/model/${encodeModelId(target.model)}/${isStream ? "converse-stream" : "converse"}`;
 }
 
-export function invokePath({ target }: PathContext): string {
-  return `/model/${encodeModelId(target.model)}/invoke`;
+/** InvokeModel, which takes the model's own body: `/invoke`, or `/invoke-with-response-stream` for a stream. */
+export function invokePath({ target, isStream }: PathContext): string {
+  return `/model/${encodeModelId(target.model)}/${isStream ? "invoke-with-response-stream" : "invoke"}`;
 }
+
+/** The `anthropic_version` an Anthropic Messages body for Claude on InvokeModel carries. */
+export const BEDROCK_ANTHROPIC_VERSION = "bedrock-2023-05-31";
