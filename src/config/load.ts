@@ -137,7 +137,10 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     ];
     warnings.push(issueAt(locator, path, `${formatConfigPath(path)}: ${problem}`, false));
   }
-  for (const warning of cacheParamsWarnings(validation.config.litellm_settings.cache_params))
+  for (const warning of cacheParamsWarnings(
+    validation.config.litellm_settings.cache_params,
+    validation.config.litellm_settings.cache,
+  ))
     warnings.push(issueAt(locator, warning.path, warning.message, false));
   const warningTexts = warnings
     .sort(compareIssues)

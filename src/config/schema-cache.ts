@@ -58,9 +58,16 @@ export type CacheParams = z.infer<typeof cacheParamsSchema>;
 /** Warnings about values (not keys) of `cache_params`: a type or call type llmgate does not serve. */
 export function cacheParamsWarnings(
   cacheParams: CacheParams | undefined,
+  isOn: boolean | undefined,
 ): { path: string[]; message: string }[] {
   if (cacheParams === undefined) return [];
   const warnings: { path: string[]; message: string }[] = [];
+  if (isOn !== true)
+    warnings.push({
+      path: ["litellm_settings", "cache_params"],
+      message:
+        "litellm_settings.cache_params is set but litellm_settings.cache is not true: the response cache is off",
+    });
   const type = cacheParams.type;
   if (type !== undefined && (notImplementedCacheTypes as readonly string[]).includes(type)) {
     warnings.push({
