@@ -63,7 +63,7 @@ export function cacheKey(answer: ApiAnswer): string | null {
 }
 
 /** A chat request through the proxy: the body as given (plus model and messages defaults). */
-export function chat(gate: Gate, body: Record<string, unknown>, key?: string): Promise<ApiAnswer> {
+export function chat(gate: Gate, body: Record<string, unknown>, key?: string | null): Promise<ApiAnswer> {
   return gate.api(
     "POST",
     "/v1/chat/completions",
