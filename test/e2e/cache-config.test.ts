@@ -114,6 +114,26 @@ describe("what is cached", () => {
     }
   });
 
+  it("keeps the local cache within max_size_mb, evicting the least recently used and counting it", async () => {
+    // Room for about one answer (an entry is ~1 KB here).
+    const gate = await startCacheGate(upstream, { cacheParams: { max_size_mb: 0.0015 } });
+    try {
+      const ask = (text: string) => chat(gate, { messages: [{ role: "user", content: text }] });
+      await ask("first answer");
+      expect(isHit(await ask("first answer"))).toBe(true);
+      await ask("second answer");
+      expect(isHit(await ask("second answer"))).toBe(true);
+      expect(isHit(await ask("first answer"))).toBe(false);
+      const metrics = String((await gate.api("GET", "/metrics")).body);
+      expect(Number(/llmgate_cache_evictions_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(Number(/llmgate_cache_local_bytes (\d+)/.exec(metrics)?.[1])).toBeLessThanOrEqual(
+        0.0015 * 1024 * 1024,
+      );
+    } finally {
+      await gate.stop();
+    }
+  });
+
   it("works on an open proxy (no master key), where anyone may flush", async () => {
     const gate = await startCacheGate(upstream, { isOpen: true });
     try {
