@@ -32,7 +32,8 @@ export class RedisCacheStore implements CacheStore {
   readonly type = "redis";
   readonly #redis: Redis;
   readonly #namespacesKey: string;
-  #hasBeenReady = false;
+  /** Until the first connection succeeds or fails, commands wait for it (up to the timeout). */
+  #mayWait = true;
 
   constructor(private readonly options: RedisStoreOptions) {
     const common: RedisOptions = {
@@ -57,17 +58,23 @@ export class RedisCacheStore implements CacheStore {
           });
     this.#namespacesKey = `${options.namespace}:namespaces`;
     this.#redis.on("ready", () => {
-      this.#hasBeenReady = true;
+      this.#mayWait = false;
       options.onUp();
     });
-    this.#redis.on("error", (error: Error) => options.onDown(error.message));
+    this.#redis.on("error", (error: Error) => {
+      this.#mayWait = false;
+      options.onDown(error.message);
+    });
+    this.#redis.on("close", () => {
+      this.#mayWait = false;
+    });
     this.#redis.on("end", () => options.onDown("connection closed"));
   }
 
   /** The client, when it can take a command now; before the first connection commands wait (timeout). */
   #client(): Redis {
     const status = this.#redis.status;
-    if (status === "ready" || !this.#hasBeenReady) return this.#redis;
+    if (status === "ready" || this.#mayWait) return this.#redis;
     throw new Error(`Redis is not connected (${status})`);
   }
 

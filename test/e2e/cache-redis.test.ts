@@ -5,6 +5,7 @@
  * The Redis is the test's own redis-server on another port, killed and restarted here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pickFreePort } from "../fakes/proxy-process.js";
 import { startTestRedis, type TestRedis } from "../fakes/redis-server.js";
 import { type FakeUpstream, startFakeUpstream } from "../fakes/upstream.js";
 import { cacheKey, chat, isHit, startCacheGate, upstreamCount } from "./cache-helpers.js";
@@ -119,4 +120,24 @@ describe("Redis taken down mid-run", () => {
       return isHit(await ask(second, again)) ? true : undefined;
     }, 15_000);
   }, 30_000);
+});
+
+describe("Redis unreachable from the start", () => {
+  it("serves every request at once as a miss", async () => {
+    const port = await pickFreePort();
+    const gate = await startCacheGate(upstream, { cacheParams: { type: "redis", host: "127.0.0.1", port } });
+    try {
+      for (let index = 0; index < 3; index++) {
+        const started = performance.now();
+        const answer = await ask(gate, "no redis at all");
+        expect(answer.status).toBe(200);
+        expect(isHit(answer)).toBe(false);
+        expect(performance.now() - started).toBeLessThan(500);
+      }
+      const ping = await gate.api("GET", "/cache/ping");
+      expect(ping.status).toBe(503);
+    } finally {
+      await gate.stop();
+    }
+  });
 });
