@@ -89,7 +89,9 @@ describe("what is cached", () => {
       const before = upstreamCount(upstream, "/chat/completions");
       const plain = { messages: [{ role: "user", content: "default off" }] };
       expect(cacheKey(await chat(gate, plain))).toBeNull();
-      expect(cacheKey(await chat(gate, plain))).toBeNull();
+      const notOpted = await chat(gate, plain);
+      expect(cacheKey(notOpted)).toBeNull();
+      expect(notOpted.headers.get("x-llmgate-cache-hit")).toBe("false");
       const opted = { ...plain, cache: { "use-cache": true } };
       expect(isHit(await chat(gate, opted))).toBe(false);
       expect(isHit(await chat(gate, opted))).toBe(true);

@@ -57,6 +57,7 @@ describe("hits and misses", () => {
     expect(cacheKey(second)).toBe(cacheKey(first));
     expect(cacheKey(first)).toMatch(/^[0-9a-f]{64}$/);
     expect(second.headers.get("x-llmgate-response-cost")).toBe("0");
+    expect(second.headers.get("x-llmgate-model-group")).toBe("mini");
     expect(chatCalls()).toBe(1);
     // The cache's own field never reaches the upstream.
     await chat(gate, { cache: { "no-cache": true } });

@@ -141,7 +141,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
           admission.headers,
           routeHeaders(callId, undefined, startedAt, 0),
           cacheUse.headers(),
-          { "x-llmgate-response-cost": "0" },
+          { "x-llmgate-response-cost": "0", "x-llmgate-model-group": encodeURI(String(callRequest.model)) },
         );
         if (identity.kind === "virtual") hitHeaders["x-llmgate-key-spend"] = String(identity.key.spend);
         sendCachedAnswer(reply, operation, cachedBody, parsed, { isStream, includeUsage }, hitHeaders);
@@ -162,6 +162,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       const outcome = await options.router.route(operation, callRequest, context);
       const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
       if (cacheUse !== undefined) Object.assign(headers, cacheUse.headers());
+      else if (options.cache !== undefined) headers["x-llmgate-cache-hit"] = "false";
       if (!outcome.ok) {
         // Stopped by the shutdown deadline: that error, not the router's "aborted by the client".
         const reason: unknown = controller.signal.reason;
