@@ -43,6 +43,7 @@ export function registerCacheRoutes(
       if (cache === undefined) throw cacheOff();
       const { settings } = cache;
       const described = {
+        type: cache.type,
         cache_type: cache.type,
         namespace: settings.namespace,
         mode: settings.mode,
@@ -52,7 +53,7 @@ export function registerCacheRoutes(
       try {
         await cache.ping();
         cache.up();
-        return { status: "healthy", ping_response: true, ...described };
+        return { status: "healthy", health: "healthy", ping_response: true, ...described };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         cache.down(reason);
