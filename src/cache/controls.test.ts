@@ -49,3 +49,12 @@ describe("takeCacheControls", () => {
     expect(refusal("on")).toBe("cache");
   });
 });
+
+describe("takeCacheControls with a key's defaults", () => {
+  it("uses the defaults, each overridden by the request", () => {
+    expect(takeCacheControls({}, { "no-store": true }).noStore).toBe(true);
+    const merged = takeCacheControls({ cache: { "no-store": false, ttl: 3 } }, { "no-store": true, ttl: 9 });
+    expect(merged.noStore).toBe(false);
+    expect(merged.ttlSeconds).toBe(3);
+  });
+});

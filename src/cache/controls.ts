@@ -54,10 +54,20 @@ function seconds(value: unknown, field: string): number | undefined {
  * Reads the body's `cache` object and removes it from the body (it is never sent upstream).
  * A wrong type or an unknown control is a 400, so a typo (`no_cache`) is not silently ignored.
  */
-export function takeCacheControls(body: Record<string, unknown>): CacheControls {
-  if (!("cache" in body)) return NO_CONTROLS;
-  const value = body.cache;
+export function takeCacheControls(
+  body: Record<string, unknown>,
+  defaults?: Readonly<Record<string, unknown>>,
+): CacheControls {
+  if (!("cache" in body) && defaults === undefined) return NO_CONTROLS;
+  const given = body.cache;
   delete body.cache;
+  // A key's defaults (its metadata's `cache`), each overridden by the request's own control.
+  const value =
+    defaults === undefined || given === undefined || given === null
+      ? (given ?? defaults)
+      : typeof given === "object" && !Array.isArray(given)
+        ? { ...defaults, ...given }
+        : given;
   if (value === undefined || value === null) return NO_CONTROLS;
   if (typeof value !== "object" || Array.isArray(value))
     throw new BadRequestError({

@@ -22,6 +22,15 @@ export function cacheScopeOf(identity: Identity): string {
   return identity.key.teamId === null ? `key:${identity.tokenHash}` : `team:${identity.key.teamId}`;
 }
 
+/** A virtual key's default cache controls: its metadata's `cache` object (LiteLLM's per-key controls). */
+export function keyCacheControls(identity: Identity): Record<string, unknown> | undefined {
+  if (identity.kind !== "virtual") return undefined;
+  const controls = identity.key.metadata.cache;
+  return typeof controls === "object" && controls !== null && !Array.isArray(controls)
+    ? (controls as Record<string, unknown>)
+    : undefined;
+}
+
 /** At most this many keys are listed in `x-llmgate-cache-key`; a larger batch gets one hash of them. */
 const MAX_LISTED_KEYS = 32;
 

@@ -77,6 +77,22 @@ describe("team isolation", () => {
   });
 });
 
+describe("per-key controls", () => {
+  it("applies a key's metadata cache controls, which the request's own override", async () => {
+    const { key } = await gate.newKey({ metadata: { cache: { "no-store": true } } });
+    const text = uniqueName("key controls");
+    await ask(gate, key, text);
+    expect(isHit(await ask(gate, key, text))).toBe(false);
+    const body = {
+      model: "priced",
+      messages: [{ role: "user", content: text }],
+      cache: { "no-store": false },
+    };
+    await chat(gate, body, key);
+    expect(isHit(await ask(gate, key, text))).toBe(true);
+  });
+});
+
 describe("spend and limits", () => {
   it("writes a hit's spend row with cache_hit: true and zero cost", async () => {
     const { key } = await gate.newKey({});

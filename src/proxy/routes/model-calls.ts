@@ -7,7 +7,7 @@ import type { Operation } from "../../providers/types.js";
 import type { ChunkStream } from "../../sdk/types.js";
 import { type Admission, admit } from "../admission.js";
 import { CacheUse } from "../cache-use.js";
-import { sendCachedAnswer } from "../cached-answers.js";
+import { keyCacheControls, sendCachedAnswer } from "../cached-answers.js";
 import type { Drain } from "../drain.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import type { LimitCounters } from "../limits/types.js";
@@ -115,7 +115,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       else callRequest.model = admission.model;
       allowedFallbacks(identity, callRequest);
       const callBody = callRequest as Record<string, unknown>;
-      const controls = takeCacheControls(callBody);
+      const controls = takeCacheControls(callBody, keyCacheControls(identity));
       const isStream = callBody.stream === true && operation !== "embeddings";
       const includeUsage =
         (callBody.stream_options as StreamOptions | null | undefined)?.include_usage === true;
