@@ -110,7 +110,7 @@ describe("spend and limits", () => {
 
   it("does not count hits against tpm_limit", { timeout: 60_000 }, async () => {
     await awayFromMinuteEnd(10);
-    // Each answer is 2 + 3 = 5 tokens (words at the fake): two counted answers would pass the limit.
+    // Each answer is 1 + 2 = 3 tokens (words at the fake): three counted answers would pass the limit.
     const { key } = await gate.newKey({ tpm_limit: 8 });
     const text = uniqueName("tpm");
     expect((await ask(gate, key, text)).status).toBe(200);
