@@ -292,6 +292,21 @@ describe("management", () => {
     expect((await gate.api("GET", "/cache/ping", undefined, null)).status).toBe(401);
   });
 
+  it("counts hits and misses by call type in /metrics", async () => {
+    const count = async (name: string) => {
+      const text = String((await gate.api("GET", "/metrics")).body);
+      return Number(new RegExp(`${name}\\{call_type="acompletion"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    };
+    const [hits, misses] = [
+      await count("llmgate_cache_hits_total"),
+      await count("llmgate_cache_misses_total"),
+    ];
+    await chat(gate, { messages: [{ role: "user", content: "metrics" }] });
+    await chat(gate, { messages: [{ role: "user", content: "metrics" }] });
+    expect(await count("llmgate_cache_hits_total")).toBe(hits + 1);
+    expect(await count("llmgate_cache_misses_total")).toBe(misses + 1);
+  });
+
   it("deletes entries by their x-llmgate-cache-key", async () => {
     const first = await chat(gate, { messages: [{ role: "user", content: "delete me" }] });
     const deleted = await gate.api("POST", "/cache/delete", { keys: [cacheKey(first)] });
