@@ -10,6 +10,7 @@ export {
   mergedEmbeddingResponse,
   newEmbeddings,
 } from "./embedding-items.js";
+export { InFlight } from "./in-flight.js";
 export {
   type CacheLogger,
   type CacheLookup,

@@ -1,6 +1,7 @@
 import { answerFields, type CachedOperation, cacheKeyOf, namespacedKey } from "./cache-key.js";
 import type { CacheControls } from "./controls.js";
 import type { CachedEmbedding, EmbeddingItems } from "./embedding-items.js";
+import { InFlight } from "./in-flight.js";
 import type { CacheSettings } from "./settings.js";
 import type { CacheStore, StoreEntry } from "./store.js";
 
@@ -58,6 +59,8 @@ function decodeEntry(value: string): { createdAt: number; body: string } | undef
  */
 export class ResponseCache {
   #isDown = false;
+  /** Requests of this process getting an answer now, by stored key (the others wait for it). */
+  readonly inFlight = new InFlight();
 
   constructor(
     readonly settings: CacheSettings,

@@ -31,6 +31,10 @@ export class CacheUse {
   hit: CacheHit | undefined;
   #found: (CachedEmbedding | undefined)[] = [];
   #missing: number[] = [];
+  /** Tells requests waiting for the same key this one's answer (or that there is none). */
+  #settle: (body: string | undefined) => void = () => {};
+  /** Whether the answer will be settled once stored (not by finish()). */
+  #willSettle = false;
 
   private constructor(
     private readonly cache: ResponseCache,
@@ -53,14 +57,19 @@ export class CacheUse {
     const use = new CacheUse(cache, plan);
     const bodies = await cache.read(plan);
     if (items === undefined) {
-      const stored = bodies[0];
+      const key = plan.storeKeys[0] as string;
+      // The same request already on its way upstream in this process: its answer serves this one.
+      const pending = plan.canRead ? cache.inFlight.waitFor(key) : undefined;
+      const stored = bodies[0] ?? (pending === undefined ? undefined : await pending);
       if (stored !== undefined) {
         try {
           use.hit = { body: stored, parsed: JSON.parse(stored) as JsonObject };
+          return use;
         } catch {
           // A damaged entry is a miss; the fresh answer replaces it.
         }
       }
+      if (plan.canWrite) use.#settle = cache.inFlight.lead(key);
       return use;
     }
     use.#found = bodies.map(decodeEmbedding);
@@ -96,11 +105,14 @@ export class CacheUse {
   answered(rawBody: string | Buffer | undefined, data: () => unknown): JsonObject | undefined {
     const { plan, cache } = this;
     if (plan.operation !== "embeddings") {
-      if (plan.canWrite)
+      if (plan.canWrite) {
+        this.#willSettle = true;
         setImmediate(() => {
           const body = rawBody === undefined ? JSON.stringify(data()) : rawBody.toString();
+          this.#settle(body);
           cache.write(plan, [{ position: 0, body }]);
         });
+      }
       return undefined;
     }
     const store = (upstream: JsonObject) => {
@@ -130,6 +142,19 @@ export class CacheUse {
 
   /** For a stream: what keeps its chunks, to store the answer once it completed. */
   collector(): StreamCollector | undefined {
-    return this.plan.canWrite ? new StreamCollector(this.cache, this.plan) : undefined;
+    if (!this.plan.canWrite) return undefined;
+    return new StreamCollector(this.cache, this.plan, (body) => this.#settle(body));
+  }
+
+  /** After the response (stored or not): requests waiting for this one's answer are not left waiting. */
+  finish(): void {
+    if (!this.#willSettle) this.#settle(undefined);
+  }
+
+  /** A completed stream will be stored: its answer settles the waiting requests then. */
+  storeStream(collector: StreamCollector | undefined): void {
+    if (collector === undefined) return;
+    this.#willSettle = true;
+    collector.store();
   }
 }

@@ -83,6 +83,8 @@ export class StreamCollector {
   constructor(
     private readonly cache: ResponseCache,
     private readonly plan: CachePlan,
+    /** Receives the stored answer, or undefined when there is none to store. */
+    private readonly onStored: (body: string | undefined) => void = () => {},
   ) {}
 
   readonly tap = (chunk: unknown): void => {
@@ -98,14 +100,19 @@ export class StreamCollector {
 
   /** After a stream that completed without error: its answer goes to the cache, off the request path. */
   store(): void {
-    if (this.#isTooLarge || !this.plan.canWrite) return;
+    if (this.#isTooLarge || !this.plan.canWrite) {
+      this.onStored(undefined);
+      return;
+    }
     setImmediate(() => {
       const chunks = this.#parts.map((part) => (typeof part === "string" ? JSON.parse(part) : part));
       const body =
         this.plan.operation === "completions"
           ? textCompletionOfChunks(chunks)
           : chatCompletionOfChunks(chunks);
-      if (body !== undefined) this.cache.write(this.plan, [{ position: 0, body: JSON.stringify(body) }]);
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      this.onStored(text);
+      if (text !== undefined) this.cache.write(this.plan, [{ position: 0, body: text }]);
     });
   }
 }

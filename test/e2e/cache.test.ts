@@ -114,6 +114,61 @@ describe("hits and misses", () => {
   });
 });
 
+describe("the same request at the same time", () => {
+  const body = (text: string) => ({ messages: [{ role: "user", content: text }] });
+
+  it("asks the upstream once: the others wait for that answer", async () => {
+    upstream.setDefault({ kind: "slow-first-byte", delayMs: 300 });
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => chat(gate, body("at once"))));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(answers.filter(isHit)).toHaveLength(4);
+      expect(new Set(answers.map((answer) => at(answer.body, "id"))).size).toBe(1);
+      expect(chatCalls()).toBe(1);
+    } finally {
+      upstream.setDefault({ kind: "default" });
+    }
+  });
+
+  it("waits for a stream too, and replays it once complete", async () => {
+    const base = { id: "chatcmpl-slow", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini" };
+    upstream.script({
+      kind: "stream",
+      delayMs: 100,
+      chunks: [
+        {
+          ...base,
+          choices: [{ index: 0, delta: { role: "assistant", content: "slow" }, finish_reason: null }],
+        },
+        { ...base, choices: [{ index: 0, delta: { content: " stream" }, finish_reason: null }] },
+        { ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] },
+      ],
+    });
+    const first = chat(gate, { ...body("stream at once"), stream: true });
+    await sleep(50);
+    const others = await Promise.all([
+      chat(gate, body("stream at once")),
+      chat(gate, body("stream at once")),
+    ]);
+    expect((await first).status).toBe(200);
+    for (const answer of others) {
+      expect(isHit(answer)).toBe(true);
+      expect(at(answer.body, "choices", 0, "message", "content")).toBe("slow stream");
+    }
+    expect(chatCalls()).toBe(1);
+  });
+
+  it("lets the others ask for themselves when the first gets an error", async () => {
+    upstream.script({ kind: "json", status: 500, body: { error: { message: "boom" } }, delayMs: 300 });
+    const first = chat(gate, body("first fails"));
+    await sleep(50);
+    const others = await Promise.all([chat(gate, body("first fails")), chat(gate, body("first fails"))]);
+    expect((await first).status).toBe(500);
+    expect(others.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(chatCalls()).toBe(3);
+  });
+});
+
 describe("the key", () => {
   const base = { messages: [{ role: "user", content: "key test" }] };
 

@@ -105,6 +105,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       });
     };
     let admission: Admission | undefined;
+    let cacheUse: CacheUse | undefined;
     try {
       const callRequest = checkModelCallBody(operation, body, options.allowClientCredentials);
       admission = await admit(identity, callRequest.model, options.limits, options.metrics, startedAtMs);
@@ -119,7 +120,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       const isStream = callBody.stream === true && operation !== "embeddings";
       const includeUsage =
         (callBody.stream_options as StreamOptions | null | undefined)?.include_usage === true;
-      const cacheUse =
+      cacheUse =
         options.cache === undefined
           ? undefined
           : await CacheUse.start(options.cache, operation, callBody, controls, identity);
@@ -215,7 +216,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         bodyLimitBytes: options.bodyLimitBytes,
         onChunk: collector?.tap,
       });
-      if (relayed.status === 200 && relayed.errorCode === undefined) collector?.store();
+      if (relayed.status === 200 && relayed.errorCode === undefined) cacheUse?.storeStream(collector);
       record(
         {
           status: relayed.status,
@@ -237,6 +238,8 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
     } finally {
       // After the response, streamed or not: the request's parallel slot is free again.
       admission?.release();
+      // Requests waiting for this one's answer go on without it when there is none to store.
+      cacheUse?.finish();
     }
   };
 }
