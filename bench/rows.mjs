@@ -176,4 +176,18 @@ export const targets = [
     scenarios: ["chat", "chat-stream"],
     baseline: "llmgate",
   },
+  {
+    // The cache issue: every request after the first is a hit (the same body each time), served
+    // without the router or the upstream, against the floor's plain forward.
+    id: "llmgate-cache-hit",
+    kind: "llmgate",
+    config: (context) => ({
+      model_list: [deployment(context, 1)],
+      litellm_settings: { cache: true, cache_params: { type: "local", ttl: 3600 } },
+      general_settings: { master_key: masterKey },
+    }),
+    headers: { authorization: `Bearer ${masterKey}` },
+    scenarios: allScenarios,
+    baseline: "floor",
+  },
 ];

@@ -23,6 +23,7 @@ export type {
   RouterSettings,
 } from "./router/index.js";
 export { Router, type RouterDependencies } from "./router/index.js";
+export { type CacheOptions, setCache } from "./sdk/cache.js";
 export { type CallContext, call } from "./sdk/call.js";
 export {
   type CompletionParams,
@@ -32,5 +33,5 @@ export {
   type TextCompletionParams,
   textCompletion,
 } from "./sdk/completion.js";
-export type { CallOptions, CallResult, ChunkStream } from "./sdk/types.js";
+export type { CacheControlOptions, CallOptions, CallResult, ChunkStream } from "./sdk/types.js";
 export { completionCost, countMessageTokens, countTokens, type PriceOverrides } from "./spend/index.js";

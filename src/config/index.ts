@@ -16,3 +16,4 @@ export {
   type RoutingStrategy,
   routerSettingsSchema,
 } from "./schema.js";
+export { type CacheParams, cacheParamsSchema } from "./schema-cache.js";

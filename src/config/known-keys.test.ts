@@ -10,6 +10,7 @@ import {
   retryPolicySchema,
   routerSettingsSchema,
 } from "./schema.js";
+import { cacheParamsSchema } from "./schema-cache.js";
 
 const schemaBySection = {
   "": llmgateConfigSchema,
@@ -19,6 +20,7 @@ const schemaBySection = {
   "router_settings.retry_policy": retryPolicySchema,
   "router_settings.allowed_fails_policy": allowedFailsPolicySchema,
   litellm_settings: litellmSettingsSchema,
+  "litellm_settings.cache_params": cacheParamsSchema,
   general_settings: generalSettingsSchema,
 } as const;
 

@@ -82,8 +82,8 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
   ),
   litellm_settings: section(
     `drop_params num_retries request_timeout fallbacks default_fallbacks context_window_fallbacks
-     content_policy_fallbacks set_verbose json_logs`,
-    `max_budget budget_duration callbacks success_callback failure_callback service_callbacks cache cache_params
+     content_policy_fallbacks set_verbose json_logs cache cache_params`,
+    `max_budget budget_duration callbacks success_callback failure_callback service_callbacks
      turn_off_message_logging redact_user_api_key_info redact_messages_in_exceptions
      langfuse_default_tags modify_params enable_preview_features force_ipv4 mcp_aliases
      disable_end_user_cost_tracking disable_end_user_cost_tracking_prometheus_only
@@ -94,6 +94,19 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
      default_key_generate_params upperbound_key_generate_params public_model_groups
      return_response_headers ssl_verify telemetry model_group_alias_map allowed_fails
      callback_settings`,
+  ),
+  "litellm_settings.cache_params": section(
+    `type host port password username url db ssl socket_timeout ttl default_in_memory_ttl
+     default_in_redis_ttl namespace mode supported_call_types max_size_mb shared_across_teams`,
+    `similarity_threshold redis_semantic_cache_use_async redis_semantic_cache_embedding_model
+     redis_semantic_cache_index_name redis_flush_size redis_startup_nodes service_name sentinel_nodes
+     sentinel_password max_connections ssl_cert_reqs ssl_ca_certs ssl_check_hostname
+     gcp_service_account gcp_ssl_ca_certs s3_bucket_name s3_region_name s3_api_version s3_use_ssl
+     s3_verify s3_endpoint_url s3_aws_access_key_id s3_aws_secret_access_key s3_aws_session_token
+     s3_config s3_path disk_cache_dir qdrant_api_base qdrant_api_key qdrant_collection_name
+     qdrant_quantization_config qdrant_semantic_cache_embedding_model
+     qdrant_semantic_cache_vector_size gcs_bucket_name gcs_path_service_account gcs_path
+     azure_account_url azure_blob_container`,
   ),
   general_settings: section(
     `master_key database_url max_request_size_mb allow_client_side_credentials

@@ -6,6 +6,7 @@ import { applyEnvironmentVariables, resolveEnvironmentReferences } from "./env-r
 import { ConfigError, type ConfigIssue, formatLocation } from "./errors.js";
 import { checkKeys, type KeyFinding, removeKeys } from "./key-check.js";
 import type { LlmgateConfig } from "./schema.js";
+import { cacheParamsWarnings } from "./schema-cache.js";
 import { validateConfigSchema } from "./validate.js";
 import { createPositionLocator, type PositionLocator } from "./yaml-positions.js";
 
@@ -136,6 +137,11 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     ];
     warnings.push(issueAt(locator, path, `${formatConfigPath(path)}: ${problem}`, false));
   }
+  for (const warning of cacheParamsWarnings(
+    validation.config.litellm_settings.cache_params,
+    validation.config.litellm_settings.cache,
+  ))
+    warnings.push(issueAt(locator, warning.path, warning.message, false));
   const warningTexts = warnings
     .sort(compareIssues)
     .map((warning) => `${formatLocation(source, warning)} ${warning.message}`);

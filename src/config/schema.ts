@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cacheParamsSchema } from "./schema-cache.js";
 import {
   booleanSchema,
   countSchema,
@@ -166,6 +167,8 @@ export const litellmSettingsSchema = z.strictObject({
   content_policy_fallbacks: fallbacksSchema.optional(),
   set_verbose: booleanSchema.optional(),
   json_logs: booleanSchema.optional(),
+  cache: booleanSchema.optional(),
+  cache_params: cacheParamsSchema.optional(),
 });
 
 export const defaultMaxRequestSizeMb = 32;

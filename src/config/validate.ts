@@ -16,7 +16,7 @@ const friendlyTypeNames: Readonly<Record<string, string>> = {
 };
 
 /** Keys whose values are secrets: messages name the type of a wrong value, never the value. */
-const secretKeyPattern = /(^|_)(key|password|secret|token)$|^(database_url|redis_url)$/i;
+const secretKeyPattern = /(^|_)(key|password|secret|token)$|^(database_url|redis_url|url)$/i;
 
 function describeValue(value: unknown, path: ConfigPath): string {
   const lastSegment = path.at(-1);

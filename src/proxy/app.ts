@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import type { ResponseCache } from "../cache/index.js";
 import type { LlmgateConfig } from "../config/index.js";
 import { MemoryResponseStore, type ResponseStore } from "../store/index.js";
 import type { DatabaseStatus } from "./database-connection.js";
@@ -19,6 +20,7 @@ import { registerManagementRoutes } from "./management/index.js";
 import type { ManagementDependencies } from "./management/types.js";
 import type { ProxyMetrics } from "./metrics.js";
 import { registerAnthropicMessagesRoutes } from "./routes/anthropic-messages.js";
+import { registerCacheRoutes } from "./routes/cache.js";
 import { registerHealthProbes } from "./routes/health.js";
 import { registerModelCallRoutes } from "./routes/model-calls.js";
 import { registerModelInfoRoutes } from "./routes/model-info.js";
@@ -43,6 +45,8 @@ export interface AppDependencies {
   logLevel?: string;
   /** Whether the store's database answers; readiness is 503 while it does not. Default: connected. */
   databaseStatus?: () => DatabaseStatus;
+  /** The response cache, when `litellm_settings.cache` is on. */
+  cache?: ResponseCache | undefined;
 }
 
 const BYTES_PER_MB = 1024 * 1024;
@@ -118,6 +122,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
       forcedModel: dependencies.forcedModel,
       bodyLimitBytes,
       drain,
+      cache: dependencies.cache,
     });
     registerModelRoutes(scope, router);
     registerResponsesRoutes(scope, {
@@ -150,6 +155,10 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   // Claude Code checks the base URL with a `HEAD /` before its first request.
   app.head("/", async (_request, reply) => reply.code(200).send());
   registerModelInfoRoutes(app, router, guards);
+  app.register(async (scope) => {
+    scope.addHook("onRequest", assignCallId);
+    registerCacheRoutes(scope, dependencies.cache, guards);
+  });
   if (dependencies.management !== undefined) {
     // `/key/info` lets a virtual key read itself; without a master key there are no virtual keys.
     const hasMasterKey = (config.general_settings.master_key ?? "") !== "";

@@ -1,5 +1,11 @@
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import {
+  cacheSettingsOf,
+  createCacheMetrics,
+  createResponseCache,
+  type ResponseCache,
+} from "../cache/index.js";
 import { type DeploymentConfig, type LlmgateConfig, parseConfig } from "../config/index.js";
 import { RedisOutageLog, Router } from "../router/index.js";
 import {
@@ -108,6 +114,23 @@ function withGlobalDefaults(config: LlmgateConfig): DeploymentConfig[] {
   );
 }
 
+/** The response cache of `litellm_settings.cache` / `cache_params`, with its metrics; undefined when off. */
+async function buildResponseCache(
+  config: LlmgateConfig,
+  env: NodeJS.ProcessEnv,
+  log: ReturnType<typeof createLateLogger>,
+  metrics: ProxyMetrics,
+): Promise<ResponseCache | undefined> {
+  const { cache: isOn, cache_params: params } = config.litellm_settings;
+  if (isOn !== true) return undefined;
+  const settings = cacheSettingsOf(params, env);
+  if (settings === undefined) return undefined;
+  const observer = createCacheMetrics(metrics.registry);
+  const cache = await createResponseCache(settings, { logger: log, observer });
+  observer.watch(cache);
+  return cache;
+}
+
 /**
  * Builds the dependencies from a validated config (router, database, caches, counters, queue) and
  * assembles the server, not yet listening.
@@ -156,6 +179,7 @@ export async function createProxy(
           { onDegraded: (error) => redisOutage.down(redis, error) },
         );
   const metrics = new ProxyMetrics();
+  const cache = await buildResponseCache(config, env, log, metrics);
 
   const databaseUrl = settings.database_url ?? (env.DATABASE_URL === "" ? undefined : env.DATABASE_URL);
   const connection = await connectDatabase(
@@ -237,6 +261,7 @@ export async function createProxy(
     forcedModel: options.forcedModel,
     logLevel: options.logLevel,
     databaseStatus: connection.status,
+    cache,
   });
   log.bind(app.log);
   if (options.hasReportedConfigWarnings !== true)
@@ -262,6 +287,7 @@ export async function createProxy(
     await invalidation.close();
     await limits.close();
     redis?.disconnect();
+    await cache?.close();
     await database.close();
   });
   const shutdownTimeoutMs = settings.graceful_shutdown_timeout * 1000;

@@ -34,6 +34,8 @@ export interface FinishedRequest {
   errorCode: string | undefined;
   startedAt: number;
   endedAt: number;
+  /** The response cache answered: no cost, and its tokens do not count against tpm. */
+  cacheHit?: boolean;
 }
 
 /**
@@ -53,8 +55,9 @@ export class SpendTracker {
     const usage = request.usage;
     const promptTokens = usage?.prompt_tokens ?? 0;
     const completionTokens = usage?.completion_tokens ?? 0;
+    const isCacheHit = request.cacheHit === true;
     const cost =
-      usage === undefined || request.model === undefined
+      isCacheHit || usage === undefined || request.model === undefined
         ? 0
         : completionCost({ model: request.model, usage, prices: request.prices });
     const group = request.modelGroup ?? "";
@@ -64,14 +67,15 @@ export class SpendTracker {
       (request.endedAt - request.startedAt) / 1000,
     );
     if (cost > 0) this.metrics.spend.inc({ model_group: group }, cost);
-    if (promptTokens > 0) this.metrics.tokens.inc({ model_group: group, kind: "prompt" }, promptTokens);
-    if (completionTokens > 0)
+    if (promptTokens > 0 && !isCacheHit)
+      this.metrics.tokens.inc({ model_group: group, kind: "prompt" }, promptTokens);
+    if (completionTokens > 0 && !isCacheHit)
       this.metrics.tokens.inc({ model_group: group, kind: "completion" }, completionTokens);
     const identity = request.identity;
     if (identity.kind === "virtual") {
       this.cache?.addSpend(identity, cost);
       const scopes = limitScopes(identity);
-      if (scopes.length > 0 && promptTokens + completionTokens > 0) {
+      if (scopes.length > 0 && promptTokens + completionTokens > 0 && !isCacheHit) {
         this.limits.addTokens(scopes, promptTokens + completionTokens, request.endedAt).catch(() => {});
       }
     }
@@ -93,6 +97,7 @@ export class SpendTracker {
       startTime: new Date(request.startedAt),
       endTime: new Date(request.endedAt),
       latencyMs: request.endedAt - request.startedAt,
+      cacheHit: isCacheHit,
     });
     return cost;
   }

@@ -89,7 +89,12 @@ export async function relayStream(
   stream: ChunkStream<unknown>,
   writer: SseWriter,
   request: FastifyRequest,
-  options: { hideUsageChunk: boolean; bodyLimitBytes: number },
+  options: {
+    hideUsageChunk: boolean;
+    bodyLimitBytes: number;
+    /** Sees every chunk as it is relayed (the response cache keeps them). */
+    onChunk?: ((chunk: unknown) => void) | undefined;
+  },
 ): Promise<RelayResult> {
   const result: RelayResult = {
     usage: undefined,
@@ -107,6 +112,7 @@ export async function relayStream(
       if (!writer.isOpen) break;
       let events = "";
       for (const chunk of batch) {
+        options.onChunk?.(chunk);
         const json = relayedJson(chunk as ChunkFields, result, options.hideUsageChunk);
         if (json !== undefined) events += encodeSseData(json);
       }

@@ -7,7 +7,8 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai/types.js";
-import { type CallContext, call } from "./call.js";
+import { callThroughCache } from "./cached-call.js";
+import type { CallContext } from "./call.js";
 import type { CallOptions, ChunkStream } from "./types.js";
 
 export type CompletionParams = ChatCompletionRequest & CallOptions;
@@ -34,8 +35,7 @@ export async function completion(
   params: CompletionParams,
   context?: CallContext,
 ): Promise<ChatCompletion | ChunkStream<ChatCompletionChunk>> {
-  const result = await call("chat", params, context);
-  return result.kind === "stream" ? result.stream : result.data;
+  return callThroughCache("chat", params, context);
 }
 
 /** A text completion (the `/completions` endpoint). */
@@ -55,12 +55,9 @@ export async function textCompletion(
   params: TextCompletionParams,
   context?: CallContext,
 ): Promise<Completion | ChunkStream<Completion>> {
-  const result = await call("completions", params, context);
-  return result.kind === "stream" ? result.stream : result.data;
+  return callThroughCache("completions", params, context);
 }
 
 export async function embedding(params: EmbeddingParams, context?: CallContext): Promise<EmbeddingResponse> {
-  const result = await call("embeddings", params, context);
-  if (result.kind === "stream") throw new TypeError("embeddings do not stream");
-  return result.data;
+  return callThroughCache("embeddings", params, context) as Promise<EmbeddingResponse>;
 }

@@ -24,6 +24,22 @@ export interface CallOptions extends TargetOptions {
   /** Answer with this text without calling any upstream. */
   mock_response?: string | null | undefined;
   signal?: AbortSignal | null | undefined;
+  /** This call's response-cache controls (LiteLLM's names), used with a cache set by setCache(). */
+  cache?: CacheControlOptions | null | undefined;
+}
+
+export interface CacheControlOptions {
+  /** Do not read the cache (the fresh answer is still stored). */
+  "no-cache"?: boolean;
+  /** Do not store the answer. */
+  "no-store"?: boolean;
+  /** Seconds to keep this answer. */
+  ttl?: number;
+  /** Accept only an entry younger than this many seconds. */
+  "s-maxage"?: number;
+  namespace?: string;
+  /** Opt in (`mode: default_off`) or out. */
+  "use-cache"?: boolean;
 }
 
 /** The names of CallOptions fields: stripped from the body before it goes upstream. */
@@ -42,6 +58,7 @@ export const CALL_OPTION_KEYS: ReadonlySet<string> = new Set([
   "supports_system_message",
   "mock_response",
   "signal",
+  "cache",
   "custom_llm_provider",
   ...PROVIDER_TARGET_KEYS,
 ]);

@@ -41,7 +41,7 @@ describe("openDatabase with SQLite", () => {
 
   it("applies each migration once, in order", async () => {
     const database = await openDatabase(":memory:", { configDir, migrate: false });
-    expect(await migrateToLatest(database)).toEqual(["0001_initial", "0002_responses"]);
+    expect(await migrateToLatest(database)).toEqual(["0001_initial", "0002_responses", "0003_cache_hit"]);
     expect(await migrateToLatest(database)).toEqual([]);
     await database.close();
   });

@@ -32,6 +32,7 @@ const spendLogArrayTypes = {
   end_time: "text[]",
   latency_ms: "integer[]",
   metadata: "text[]",
+  cache_hit: "integer[]",
 } as const satisfies Record<keyof SpendLogsTable, string>;
 
 const dailyArrayTypes = {

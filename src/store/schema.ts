@@ -82,6 +82,8 @@ export interface SpendLogsTable {
   end_time: string;
   latency_ms: number | null;
   metadata: string;
+  /** 1 when the response cache answered. */
+  cache_hit: number;
 }
 
 export interface DailySpendTable {

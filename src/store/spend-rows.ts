@@ -27,6 +27,7 @@ export const spendLogColumns = Object.keys({
   end_time: true,
   latency_ms: true,
   metadata: true,
+  cache_hit: true,
 } satisfies Record<keyof SpendLogsTable, true>) as ReadonlyArray<keyof SpendLogsTable>;
 
 /** The unique key of daily_spend, then the totals added up when a row with that key exists. */
@@ -63,6 +64,7 @@ export function toSpendLogRow(entry: SpendLogEntry): SpendLogsTable {
     end_time: endTime,
     latency_ms: entry.latencyMs ?? Date.parse(endTime) - Date.parse(startTime),
     metadata: encodeJson(entry.metadata ?? {}),
+    cache_hit: entry.cacheHit === true ? 1 : 0,
   };
 }
 
@@ -87,6 +89,7 @@ export function toSpendLogRecord(row: SpendLogsTable): SpendLogRecord {
     endTime: row.end_time,
     latencyMs: row.latency_ms,
     metadata: decodeJsonObject(row.metadata),
+    cacheHit: row.cache_hit === 1,
   };
 }
 

@@ -30,6 +30,8 @@ export interface SpendLogEntry {
   /** Defaults to endTime - startTime. */
   latencyMs?: number | null;
   metadata?: Record<string, unknown>;
+  /** The response cache answered (no upstream call, no cost). */
+  cacheHit?: boolean;
 }
 
 export interface SpendLogRecord {
@@ -52,6 +54,7 @@ export interface SpendLogRecord {
   endTime: string;
   latencyMs: number | null;
   metadata: Record<string, unknown>;
+  cacheHit: boolean;
 }
 
 /**

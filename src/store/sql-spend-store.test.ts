@@ -64,6 +64,7 @@ describe.each(testDialects)("SqlSpendStore on %s", (dialect) => {
         endTime: "2025-03-01T10:00:01.500Z",
         latencyMs: 1500,
         metadata: { route: "/v1/chat" },
+        cacheHit: false,
       },
     ]);
   });

@@ -48,6 +48,7 @@ function insertLogRow(statement: BetterSqlite3.Statement<SpendLogValues>, row: S
     row.end_time,
     row.latency_ms,
     row.metadata,
+    row.cache_hit,
   );
   return info.changes > 0;
 }

@@ -85,7 +85,8 @@ describe("a database opened by several processes at once", () => {
       3,
     );
     expect(failures).toEqual([]);
-    for (const url of urls) expect(await appliedMigrations(url)).toEqual(["0001_initial", "0002_responses"]);
+    for (const url of urls)
+      expect(await appliedMigrations(url)).toEqual(["0001_initial", "0002_responses", "0003_cache_hit"]);
   });
 
   it("PostgreSQL schema: every process starts, and each migration is applied once", async () => {
@@ -102,7 +103,11 @@ describe("a database opened by several processes at once", () => {
       );
       expect(failures).toEqual([]);
       for (const schema of schemas)
-        expect(await appliedMigrations(schema.url)).toEqual(["0001_initial", "0002_responses"]);
+        expect(await appliedMigrations(schema.url)).toEqual([
+          "0001_initial",
+          "0002_responses",
+          "0003_cache_hit",
+        ]);
     } finally {
       for (const schema of schemas) await schema.drop();
     }

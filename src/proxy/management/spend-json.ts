@@ -21,6 +21,8 @@ export interface SpendLogJson {
   status: string;
   error_code: string | null;
   metadata: Record<string, unknown>;
+  /** The response cache answered (LiteLLM's field). */
+  cache_hit: boolean;
 }
 
 export function toSpendLogJson(row: SpendLogRecord): SpendLogJson {
@@ -44,5 +46,6 @@ export function toSpendLogJson(row: SpendLogRecord): SpendLogJson {
     status: row.status,
     error_code: row.errorCode,
     metadata: row.metadata,
+    cache_hit: row.cacheHit,
   };
 }

@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { type ResponseCache, takeCacheControls } from "../../cache/index.js";
 import { LlmgateError } from "../../errors/index.js";
 import { LightAbortController } from "../../http/light-abort.js";
 import type { StreamOptions, Usage } from "../../openai/types.js";
 import type { Operation } from "../../providers/types.js";
 import type { ChunkStream } from "../../sdk/types.js";
 import { type Admission, admit } from "../admission.js";
+import { CacheUse } from "../cache-use.js";
+import { keyCacheControls, sendCachedAnswer } from "../cached-answers.js";
 import type { Drain } from "../drain.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import type { LimitCounters } from "../limits/types.js";
@@ -28,6 +31,8 @@ export interface ModelCallOptions {
   bodyLimitBytes: number;
   /** Stops calls still open at the graceful-shutdown deadline; absent in apps that never drain. */
   drain?: Drain | undefined;
+  /** The response cache (`litellm_settings.cache`); consulted before the router. */
+  cache?: ResponseCache | undefined;
 }
 
 /** The operations these routes serve (`/v1/responses` has its own routes). */
@@ -63,6 +68,7 @@ interface Outcome {
   usage?: Usage | undefined;
   responseId?: string | undefined;
   model?: string | undefined;
+  cacheHit?: boolean | undefined;
 }
 
 function createHandler<K extends RelayedOperation>(operation: K, options: ModelCallOptions) {
@@ -95,9 +101,11 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         errorCode: outcome.errorCode,
         startedAt: startedAtMs,
         endedAt: Date.now(),
+        cacheHit: outcome.cacheHit,
       });
     };
     let admission: Admission | undefined;
+    let cacheUse: CacheUse | undefined;
     try {
       const callRequest = checkModelCallBody(operation, body, options.allowClientCredentials);
       admission = await admit(identity, callRequest.model, options.limits, options.metrics, startedAtMs);
@@ -107,6 +115,39 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         throw unknownModelError(admission.model, options.router.modelNames());
       else callRequest.model = admission.model;
       allowedFallbacks(identity, callRequest);
+      const callBody = callRequest as Record<string, unknown>;
+      const controls = takeCacheControls(callBody, keyCacheControls(identity));
+      const isStream = callBody.stream === true && operation !== "embeddings";
+      const includeUsage =
+        (callBody.stream_options as StreamOptions | null | undefined)?.include_usage === true;
+      cacheUse =
+        options.cache === undefined
+          ? undefined
+          : await CacheUse.start(options.cache, operation, callBody, controls, identity);
+      if (cacheUse?.hit !== undefined) {
+        // A hit never reaches the router: no cost, no tpm (the rpm was counted by the admission).
+        const { body: cachedBody, parsed } = cacheUse.hit;
+        record(
+          {
+            status: 200,
+            usage: usageOf(parsed.usage),
+            responseId: typeof parsed.id === "string" ? parsed.id : undefined,
+            model: typeof parsed.model === "string" ? parsed.model : undefined,
+            cacheHit: true,
+          },
+          undefined,
+        );
+        const hitHeaders: Record<string, string> = Object.assign(
+          {},
+          admission.headers,
+          routeHeaders(callId, undefined, startedAt, 0),
+          cacheUse.headers(),
+          { "x-llmgate-response-cost": "0", "x-llmgate-model-group": encodeURI(String(callRequest.model)) },
+        );
+        if (identity.kind === "virtual") hitHeaders["x-llmgate-key-spend"] = String(identity.key.spend);
+        sendCachedAnswer(reply, operation, cachedBody, parsed, { isStream, includeUsage }, hitHeaders);
+        return reply;
+      }
       const hideUsageChunk =
         operation !== "embeddings" &&
         requestStreamUsage(callRequest as { stream?: unknown; stream_options?: StreamOptions | null });
@@ -121,6 +162,8 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       const routeStartedAt = performance.now();
       const outcome = await options.router.route(operation, callRequest, context);
       const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
+      if (cacheUse !== undefined) Object.assign(headers, cacheUse.headers());
+      else if (options.cache !== undefined) headers["x-llmgate-cache-hit"] = "false";
       if (!outcome.ok) {
         // Stopped by the shutdown deadline: that error, not the router's "aborted by the client".
         const reason: unknown = controller.signal.reason;
@@ -134,7 +177,8 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       }
       const result = outcome.result;
       if (result.kind === "response") {
-        const summary = (result.summary ?? result.data) as { id?: unknown; usage?: unknown };
+        const merged = cacheUse?.answered(result.rawBody, () => result.data);
+        const summary = (merged ?? result.summary ?? result.data) as { id?: unknown; usage?: unknown };
         const cost = record(
           {
             status: 200,
@@ -147,6 +191,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         headers["x-llmgate-response-cost"] = String(cost);
         if (identity.kind === "virtual") headers["x-llmgate-key-spend"] = String(identity.key.spend);
         reply.headers(headers);
+        if (merged !== undefined) return reply.send(merged);
         // Parsed once (for usage), never serialized again: the upstream's bytes go out as they came.
         if (result.rawBody !== undefined)
           return reply.type("application/json; charset=utf-8").send(result.rawBody);
@@ -165,10 +210,13 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         reply.raw.destroy();
         throw error;
       }
+      const collector = cacheUse?.collector();
       const relayed = await relayStream(result.stream as ChunkStream<unknown>, writer, request, {
         hideUsageChunk,
         bodyLimitBytes: options.bodyLimitBytes,
+        onChunk: collector?.tap,
       });
+      if (relayed.status === 200 && relayed.errorCode === undefined) cacheUse?.storeStream(collector);
       record(
         {
           status: relayed.status,
@@ -190,6 +238,8 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
     } finally {
       // After the response, streamed or not: the request's parallel slot is free again.
       admission?.release();
+      // Requests waiting for this one's answer go on without it when there is none to store.
+      cacheUse?.finish();
     }
   };
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../database.js";
 import * as initial from "./0001-initial.js";
 import * as responses from "./0002-responses.js";
+import * as cacheHit from "./0003-cache-hit.js";
 
 interface Migration {
   up(db: Kysely<unknown>): Promise<void>;
@@ -16,6 +17,7 @@ interface Migration {
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_responses": responses,
+  "0003_cache_hit": cacheHit,
 };
 
 /** The bookkeeping table: one row per applied migration (the table Kysely's Migrator kept, so older databases carry on). */
