@@ -10,6 +10,7 @@ import type {
   EmbeddingResponse,
 } from "../openai/types.js";
 import type { Operation, OperationTypes } from "../providers/types.js";
+import { callThroughCache } from "../sdk/cached-call.js";
 import { call as sdkCall } from "../sdk/call.js";
 import { sleep as sdkSleep } from "../sdk/retry.js";
 import type { ChunkStream } from "../sdk/types.js";
@@ -121,6 +122,16 @@ export class Router {
     return outcome.result.kind === "stream" ? outcome.result.stream : outcome.result.data;
   }
 
+  /** completion(), textCompletion() and embedding(): through the cache setCache() set, if any. */
+  private runCached<K extends "chat" | "completions" | "embeddings">(
+    operation: K,
+    params: SdkParams<OperationTypes[K]["request"]>,
+  ): Promise<OperationTypes[K]["response"] | ChunkStream<OperationTypes[K]["chunk"]>> {
+    return callThroughCache(operation, params as never, undefined, (sentOperation, sent) =>
+      this.run(sentOperation, sent as never),
+    );
+  }
+
   completion(params: SdkParams<ChatCompletionRequest> & Streaming): Promise<ChunkStream<ChatCompletionChunk>>;
   completion(params: SdkParams<ChatCompletionRequest> & NotStreaming): Promise<ChatCompletion>;
   completion(
@@ -129,18 +140,18 @@ export class Router {
   completion(
     params: SdkParams<ChatCompletionRequest>,
   ): Promise<ChatCompletion | ChunkStream<ChatCompletionChunk>> {
-    return this.run("chat", params);
+    return this.runCached("chat", params);
   }
 
   textCompletion(params: SdkParams<CompletionRequest> & Streaming): Promise<ChunkStream<Completion>>;
   textCompletion(params: SdkParams<CompletionRequest> & NotStreaming): Promise<Completion>;
   textCompletion(params: SdkParams<CompletionRequest>): Promise<Completion | ChunkStream<Completion>>;
   textCompletion(params: SdkParams<CompletionRequest>): Promise<Completion | ChunkStream<Completion>> {
-    return this.run("completions", params);
+    return this.runCached("completions", params);
   }
 
   async embedding(params: SdkParams<EmbeddingRequest>): Promise<EmbeddingResponse> {
-    const result = await this.run("embeddings", params);
+    const result = await this.runCached("embeddings", params);
     if (Symbol.asyncIterator in result) throw new TypeError("embeddings do not stream");
     return result;
   }

@@ -22,6 +22,25 @@ import type { CallParams, ChunkStream } from "./types.js";
 type JsonObject = Record<string, unknown>;
 type Answer<K extends Operation> = OperationTypes[K]["response"] | ChunkStream<OperationTypes[K]["chunk"]>;
 
+/** What answers a request the cache did not: one provider call (the SDK), or a routed one (the Router). */
+export type Sender = <K extends CachedOperation>(operation: K, params: CallParams<K>) => Promise<Answer<K>>;
+
+function isStreamAnswer<K extends Operation>(
+  answer: Answer<K>,
+): answer is ChunkStream<OperationTypes[K]["chunk"]> {
+  return typeof answer === "object" && answer !== null && Symbol.asyncIterator in answer;
+}
+
+/** The SDK's own sender: one call to the provider the model names. */
+function providerSender(context: CallContext | undefined): Sender {
+  return async (operation, params) => {
+    const result = await call(operation, params, context);
+    if (result.kind === "stream" && operation === "embeddings")
+      throw new TypeError("embeddings do not stream");
+    return result.kind === "stream" ? result.stream : result.data;
+  };
+}
+
 /** A replayed answer as the SDK's streams are: an async iterable read once, `abort()` ends it. */
 function replayStream<Chunk>(chunks: readonly Chunk[]): ChunkStream<Chunk> {
   let isAborted = false;
@@ -66,7 +85,7 @@ async function completionThroughCache<K extends "chat" | "completions">(
   operation: K,
   params: CallParams<K>,
   controls: CacheControls,
-  context: CallContext | undefined,
+  send: Sender,
 ): Promise<Answer<K>> {
   const body = params as unknown as JsonObject;
   const plan = cache.plan(operation, { model: String(body.model), body, scope: "", controls });
@@ -85,13 +104,13 @@ async function completionThroughCache<K extends "chat" | "completions">(
       return replayStream(chunks) as ChunkStream<OperationTypes[K]["chunk"]>;
     }
   }
-  const result = await call(operation, params, context);
-  if (result.kind === "response") {
-    if (plan !== undefined) cache.write(plan, [{ position: 0, body: JSON.stringify(result.data) }]);
-    return result.data;
+  const answer = await send(operation, params);
+  if (!isStreamAnswer(answer)) {
+    if (plan !== undefined) cache.write(plan, [{ position: 0, body: JSON.stringify(answer) }]);
+    return answer;
   }
-  if (plan === undefined || !plan.canWrite) return result.stream;
-  return storingStream(result.stream, (chunks) => {
+  if (plan === undefined || !plan.canWrite) return answer;
+  return storingStream(answer, (chunks) => {
     const assembled = operation === "chat" ? chatCompletionOfChunks(chunks) : textCompletionOfChunks(chunks);
     if (assembled !== undefined) cache.write(plan, [{ position: 0, body: JSON.stringify(assembled) }]);
   });
@@ -102,7 +121,7 @@ async function embeddingThroughCache(
   cache: ResponseCache,
   params: CallParams<"embeddings">,
   controls: CacheControls,
-  context: CallContext | undefined,
+  send: Sender,
 ): Promise<OperationTypes["embeddings"]["response"]> {
   const body = params as unknown as JsonObject;
   const items = embeddingItemsOf(body.input);
@@ -110,7 +129,7 @@ async function embeddingThroughCache(
     items === undefined
       ? undefined
       : cache.plan("embeddings", { model: String(body.model), body, scope: "", controls }, items);
-  if (plan === undefined || items === undefined) return callEmbedding(params, context);
+  if (plan === undefined || items === undefined) return callEmbedding(params, send);
   const found = (await read(cache, plan)).map(decodeEmbedding);
   const missing = found.flatMap((value, position) => (value === undefined ? [position] : []));
   if (missing.length === 0)
@@ -122,7 +141,7 @@ async function embeddingThroughCache(
     ) as unknown as OperationTypes["embeddings"]["response"];
   const sent =
     missing.length === items.items.length ? params : { ...params, input: inputOfMissing(items, missing) };
-  const upstream = (await callEmbedding(sent as CallParams<"embeddings">, context)) as unknown as JsonObject;
+  const upstream = (await callEmbedding(sent as CallParams<"embeddings">, send)) as unknown as JsonObject;
   const fetched = newEmbeddings(upstream, missing);
   cache.write(
     plan,
@@ -144,21 +163,23 @@ async function embeddingThroughCache(
 
 async function callEmbedding(
   params: CallParams<"embeddings">,
-  context: CallContext | undefined,
+  send: Sender,
 ): Promise<OperationTypes["embeddings"]["response"]> {
-  const result = await call("embeddings", params, context);
-  if (result.kind === "stream") throw new TypeError("embeddings do not stream");
-  return result.data;
+  const answer = await send("embeddings", params);
+  if (isStreamAnswer(answer)) throw new TypeError("embeddings do not stream");
+  return answer;
 }
 
 /**
- * The SDK's entry points with the cache set by setCache(): the params' `cache` controls are read
- * (and never sent upstream); without a cache the call goes straight through.
+ * The SDK's entry points (and the Router's) with the cache set by setCache(): the params' `cache`
+ * controls are read (and never sent upstream); without a cache the call goes straight through.
+ * A Router's entries are keyed by its model group names, as the params name them.
  */
 export async function callThroughCache<K extends CachedOperation>(
   operation: K,
   params: CallParams<K>,
   context: CallContext | undefined,
+  send: Sender = providerSender(context),
 ): Promise<Answer<K>> {
   const pending = currentCache();
   const request = { ...params } as unknown as JsonObject;
@@ -167,22 +188,21 @@ export async function callThroughCache<K extends CachedOperation>(
   const cleaned = request as unknown as CallParams<K>;
   if (cache === undefined) {
     if (operation === "embeddings")
-      return (await callEmbedding(cleaned as CallParams<"embeddings">, context)) as Answer<K>;
-    const result = await call(operation, cleaned, context);
-    return (result.kind === "stream" ? result.stream : result.data) as Answer<K>;
+      return (await callEmbedding(cleaned as CallParams<"embeddings">, send)) as Answer<K>;
+    return send(operation, cleaned);
   }
   if (operation === "embeddings")
     return (await embeddingThroughCache(
       cache,
       cleaned as CallParams<"embeddings">,
       controls,
-      context,
+      send,
     )) as Answer<K>;
   return completionThroughCache(
     cache,
     operation as "chat" | "completions",
     cleaned as never,
     controls,
-    context,
+    send,
   ) as Promise<Answer<K>>;
 }

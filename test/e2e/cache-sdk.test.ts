@@ -4,7 +4,7 @@
  * same per-call `cache` controls as the proxy.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { completion, embedding, setCache, textCompletion } from "../../src/index.js";
+import { completion, embedding, Router, setCache, textCompletion } from "../../src/index.js";
 import { startTestRedis, type TestRedis } from "../fakes/redis-server.js";
 import type { FakeUpstream } from "../fakes/upstream.js";
 import { DEFAULT_EMBEDDING_DIMENSIONS, embeddingVector } from "../fakes/upstream-answers.js";
@@ -23,6 +23,29 @@ const messages = (text: string) => [{ role: "user" as const, content: text }];
 const calls = (route: string) => upstream.requests.filter((request) => request.path.endsWith(route)).length;
 
 describe("setCache local", () => {
+  it("serves a Router's repeated calls too, keyed by the model group", async () => {
+    setCache({ type: "local" });
+    const router = new Router({
+      model_list: [
+        { model_name: "group-a", litellm_params: { model: "openai/gpt-4o-mini", ...target() } },
+        { model_name: "group-b", litellm_params: { model: "openai/gpt-4o-mini", ...target() } },
+      ],
+    });
+    const first = await router.completion({ model: "group-a", messages: messages("routed cache") });
+    const again = await router.completion({ model: "group-a", messages: messages("routed cache") });
+    expect(again).toEqual(first);
+    expect(calls("/chat/completions")).toBe(1);
+    await router.completion({ model: "group-b", messages: messages("routed cache") });
+    expect(calls("/chat/completions")).toBe(2);
+    const vectors = await router.embedding({ model: "group-a", input: ["x", "y"] });
+    const partly = await router.embedding({ model: "group-a", input: ["y", "z"] });
+    expect(partly.data[0]?.embedding).toEqual(vectors.data[1]?.embedding);
+    expect(at(upstream.requests.at(-1)?.body, "input")).toEqual(["z"]);
+    setCache(null);
+    await router.completion({ model: "group-a", messages: messages("routed cache") });
+    expect(calls("/chat/completions")).toBe(3);
+  });
+
   it("answers a repeated completion() from the cache, streamed or not", async () => {
     setCache({ type: "local" });
     const request = { model: "openai/gpt-4o-mini", messages: messages("sdk cache"), ...target() };
