@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import { MemoryLimitCounters } from "./proxy/limits/memory.js";
+import { clusterMetricsTarget, METRICS_TARGET } from "./proxy/metrics-cluster.js";
 import { serveToWorkers } from "./proxy/shared-counts/ipc.js";
 import { LIMITS_TARGET, ROUTER_STATE_TARGET } from "./proxy/shared-counts/primary-counts.js";
 import { relayBetweenWorkers } from "./proxy/shared-counts/worker-bus.js";
@@ -20,12 +21,13 @@ export interface PrimaryOptions {
 export function runPrimary(workerCount: number, options: PrimaryOptions): Promise<number> {
   // Spend counted but not written yet, and cache invalidations, go from each worker to the others.
   relayBetweenWorkers();
-  if (options.servesCounts) {
-    serveToWorkers({
-      [LIMITS_TARGET]: new MemoryLimitCounters(),
-      [ROUTER_STATE_TARGET]: new MemoryRouterState(),
-    });
-  }
+  // `/metrics` in any worker answers for all of them: the primary gathers and sums their registries.
+  serveToWorkers({
+    [METRICS_TARGET]: clusterMetricsTarget(),
+    ...(options.servesCounts
+      ? { [LIMITS_TARGET]: new MemoryLimitCounters(), [ROUTER_STATE_TARGET]: new MemoryRouterState() }
+      : {}),
+  });
   let isStopping = false;
   let exitCode = 0;
   /** Workers that were serving at some point: only those are replaced when they die. */

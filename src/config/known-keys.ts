@@ -82,9 +82,10 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
   ),
   litellm_settings: section(
     `drop_params num_retries request_timeout fallbacks default_fallbacks context_window_fallbacks
-     content_policy_fallbacks set_verbose json_logs cache cache_params`,
-    `max_budget budget_duration callbacks success_callback failure_callback service_callbacks
-     turn_off_message_logging redact_user_api_key_info redact_messages_in_exceptions
+     content_policy_fallbacks set_verbose json_logs success_callback failure_callback callbacks
+     turn_off_message_logging cache cache_params`,
+    `max_budget budget_duration service_callbacks
+     redact_user_api_key_info redact_messages_in_exceptions
      langfuse_default_tags modify_params enable_preview_features force_ipv4 mcp_aliases
      disable_end_user_cost_tracking disable_end_user_cost_tracking_prometheus_only
      key_generation_settings disable_add_transform_inline_image_block disable_hf_tokenizer_download
@@ -111,7 +112,8 @@ export const knownKeysBySection: Readonly<Record<string, SectionKeys>> = {
   general_settings: section(
     `master_key database_url max_request_size_mb allow_client_side_credentials
      user_api_key_cache_ttl proxy_batch_write_at proxy_budget_rescheduler_min_time
-     max_response_size_mb client_request_timeout graceful_shutdown_timeout`,
+     max_response_size_mb client_request_timeout graceful_shutdown_timeout
+     require_auth_for_metrics_endpoint`,
     `disable_spend_logs database_connection_pool_limit completion_model store_prompts_in_spend_logs forward_client_headers_to_llm_api
      disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error
      disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security

@@ -196,7 +196,7 @@ describe("LiteLLM keys llmgate does not implement yet", () => {
 guardrails:
   - guardrail_name: pii
 litellm_settings:
-  callbacks: ["otel"]
+  service_callbacks: ["datadog"]
   drop_params: true
 router_settings:
   enable_tag_filtering: true
@@ -207,7 +207,7 @@ general_settings:
     expect(warnings).toEqual([
       "config.yaml:5:7 model_list[0].litellm_params.aws_profile_name is a LiteLLM setting llmgate does not implement yet; it is ignored",
       "config.yaml:6:1 guardrails is a LiteLLM setting llmgate does not implement yet; it is ignored",
-      "config.yaml:9:3 litellm_settings.callbacks is a LiteLLM setting llmgate does not implement yet; it is ignored",
+      "config.yaml:9:3 litellm_settings.service_callbacks is a LiteLLM setting llmgate does not implement yet; it is ignored",
       "config.yaml:12:3 router_settings.enable_tag_filtering is a LiteLLM setting llmgate does not implement yet; it is ignored",
       "config.yaml:14:3 general_settings.alerting is a LiteLLM setting llmgate does not implement yet; it is ignored",
     ]);

@@ -157,6 +157,9 @@ export const routerSettingsSchema = z.strictObject({
   redis_url: z.string().optional(),
 });
 
+/** Callback names (`langfuse`, `otel`, ...); one name alone is taken as a list of one. */
+const callbackListSchema = z.union([z.string().transform((name) => [name]), z.array(z.string())]);
+
 export const litellmSettingsSchema = z.strictObject({
   drop_params: booleanSchema.optional(),
   num_retries: countSchema.optional(),
@@ -169,6 +172,10 @@ export const litellmSettingsSchema = z.strictObject({
   json_logs: booleanSchema.optional(),
   cache: booleanSchema.optional(),
   cache_params: cacheParamsSchema.optional(),
+  success_callback: callbackListSchema.optional(),
+  failure_callback: callbackListSchema.optional(),
+  callbacks: callbackListSchema.optional(),
+  turn_off_message_logging: booleanSchema.optional(),
 });
 
 export const defaultMaxRequestSizeMb = 32;
@@ -190,6 +197,7 @@ export const generalSettingsSchema = z.strictObject({
   user_api_key_cache_ttl: secondsSchema.optional(),
   proxy_batch_write_at: secondsSchema.optional(),
   proxy_budget_rescheduler_min_time: secondsSchema.optional(),
+  require_auth_for_metrics_endpoint: booleanSchema.optional(),
 });
 
 /** The whole file. Missing sections come out as their defaults, so readers need no `?.` chains. */

@@ -19,6 +19,7 @@ import type { LimitCounters } from "./limits/types.js";
 import { registerManagementRoutes } from "./management/index.js";
 import type { ManagementDependencies } from "./management/types.js";
 import type { ProxyMetrics } from "./metrics.js";
+import { localMetrics, type MetricsSource } from "./metrics-cluster.js";
 import { registerAnthropicMessagesRoutes } from "./routes/anthropic-messages.js";
 import { registerCacheRoutes } from "./routes/cache.js";
 import { registerHealthProbes } from "./routes/health.js";
@@ -35,6 +36,8 @@ export interface AppDependencies {
   limits: LimitCounters;
   spend: SpendTracker;
   metrics: ProxyMetrics;
+  /** What `/metrics` serves; default: this process's registry. */
+  metricsSource?: MetricsSource | undefined;
   /** Virtual keys; undefined when the proxy has no master key (it is open). */
   identities: IdentityCache | undefined;
   /** The management API (`/key/*`, `/user/*`, `/team/*`, `/spend/*`), when there is a store. */
@@ -69,7 +72,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
     clientErrorHandler: handleClientError,
     frameworkErrors: handleFrameworkError,
     // Model names in `/engines/{model}/...` paths may be long (`org/model-name-with-details`).
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     logger: {
       level: dependencies.logLevel ?? "info",
       redact: ["req.headers.authorization", 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
@@ -106,10 +109,17 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
     },
     databaseStatus,
   );
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("content-type", dependencies.metrics.registry.contentType);
-    return dependencies.metrics.registry.metrics();
-  });
+  const metricsSource = dependencies.metricsSource ?? localMetrics(dependencies.metrics.registry);
+  app.get(
+    "/metrics",
+    {
+      onRequest: config.general_settings.require_auth_for_metrics_endpoint === true ? guards.masterOnly : [],
+    },
+    async (_request, reply) => {
+      reply.header("content-type", metricsSource.contentType);
+      return metricsSource.text();
+    },
+  );
   app.register(async (scope) => {
     scope.addHook("onRequest", assignCallId);
     scope.addHook("onRequest", guards.anyKey);

@@ -7,6 +7,7 @@ import {
   type ResponseCache,
 } from "../cache/index.js";
 import { type DeploymentConfig, type LlmgateConfig, parseConfig } from "../config/index.js";
+import { CallbackHub, CallObservers, unsupportedCallbacks } from "../observability/index.js";
 import { RedisOutageLog, Router } from "../router/index.js";
 import {
   createSqlStores,
@@ -25,6 +26,7 @@ import { MemoryLimitCounters } from "./limits/memory.js";
 import { RedisLimitCounters } from "./limits/redis.js";
 import type { LimitCounters } from "./limits/types.js";
 import { ProxyMetrics } from "./metrics.js";
+import { clusterMetrics, localMetrics } from "./metrics-cluster.js";
 import { PrimaryChannel } from "./shared-counts/ipc.js";
 import { PrimaryLimitCounters, PrimaryRouterState } from "./shared-counts/primary-counts.js";
 import { WorkerBus } from "./shared-counts/worker-bus.js";
@@ -147,8 +149,12 @@ export async function createProxy(
   const log = createLateLogger();
   const redisOutage = new RedisOutageLog(log);
   const redisTarget = redisUrlOf(config.router_settings, env);
-  const primary =
-    options.countsThroughPrimary === true && redisTarget === undefined ? new PrimaryChannel() : undefined;
+  // One channel per worker (replies are matched by id): counts, when they go through the primary, and metrics.
+  const channel =
+    options.countsThroughPrimary === true || options.sharesWithWorkers === true
+      ? new PrimaryChannel()
+      : undefined;
+  const primary = options.countsThroughPrimary === true && redisTarget === undefined ? channel : undefined;
   const router = new Router(
     {
       model_list: withGlobalDefaults(config),
@@ -180,6 +186,26 @@ export async function createProxy(
         );
   const metrics = new ProxyMetrics();
   const cache = await buildResponseCache(config, env, log, metrics);
+  metrics.watchDeployments({
+    deploymentStates: async () => {
+      const now = Date.now();
+      return (await router.deploymentsInfo()).map((info) => ({
+        id: info.model_info.id,
+        modelGroup: info.model_name,
+        provider: router.deployment(info.model_info.id)?.provider ?? "",
+        isCoolingDown: info.state.cooldown_until !== null && info.state.cooldown_until > now,
+      }));
+    },
+  });
+  const callbacks = new CallbackHub(
+    config.litellm_settings,
+    env,
+    {
+      sent: (callback, count) => metrics.callbackEventsSent.inc({ callback }, count),
+      dropped: (callback, count, reason) => metrics.callbackEventsDropped.inc({ callback, reason }, count),
+    },
+    log,
+  );
 
   const databaseUrl = settings.database_url ?? (env.DATABASE_URL === "" ? undefined : env.DATABASE_URL);
   const connection = await connectDatabase(
@@ -236,7 +262,19 @@ export async function createProxy(
       log.error({ err: error, failures }, "spend-log write failed; rows stay queued and are retried"),
   });
   metrics.watchSpendQueue(queue);
-  const spend = new SpendTracker(queue, identities, limits, metrics);
+  const observers = new CallObservers(
+    metrics,
+    callbacks.isActive ? callbacks : undefined,
+    config.litellm_settings.turn_off_message_logging === true,
+  );
+  const spend = new SpendTracker(
+    queue,
+    identities,
+    limits,
+    metrics,
+    observers,
+    (deploymentId) => router.deployment(deploymentId)?.provider,
+  );
 
   const app = createApp({
     responses: new SqlResponseStore(database.db),
@@ -245,6 +283,8 @@ export async function createProxy(
     limits,
     spend,
     metrics,
+    metricsSource:
+      channel === undefined ? localMetrics(metrics.registry) : clusterMetrics(metrics.registry, channel),
     identities,
     management: {
       stores,
@@ -266,6 +306,8 @@ export async function createProxy(
   log.bind(app.log);
   if (options.hasReportedConfigWarnings !== true)
     for (const warning of parsed.warnings) app.log.warn(warning);
+  for (const name of unsupportedCallbacks(config.litellm_settings))
+    app.log.warn(`litellm_settings callback "${name}" is not implemented by llmgate; it is ignored`);
 
   const budgetTimer = setInterval(
     () => {
@@ -282,6 +324,7 @@ export async function createProxy(
     clearInterval(budgetTimer);
     connection.stop();
     await router.close();
+    await callbacks.close(5_000);
     const left = await queue.close({ timeoutMs: SHUTDOWN_FLUSH_TIMEOUT_MS });
     if (left > 0) app.log.error({ left }, "spend-log rows could not be written before shutdown");
     await invalidation.close();

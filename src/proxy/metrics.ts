@@ -1,41 +1,112 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { type CallEvent, upstreamMillis } from "../observability/index.js";
 
 export interface QueueStatsSource {
   stats(): { queued: number; written: number; dropped: number; failures: number };
 }
 
+/** Labels of a model call: who, where, which route, and how it ended. */
+const CALL_LABELS = ["model_group", "deployment", "provider", "key_alias", "team", "route"] as const;
+type CallLabel = (typeof CALL_LABELS)[number];
+export type CallLabels = Record<CallLabel, string>;
+
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const OVERHEAD_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/** `llmgate_deployment_state` values. */
+export const DEPLOYMENT_STATE = { healthy: 0, failing: 1, coolingDown: 2 } as const;
+
+export interface DeploymentStateSource {
+  /** Every deployment with its id, group, provider and whether it is cooling down now. */
+  deploymentStates(): Promise<{ id: string; modelGroup: string; provider: string; isCoolingDown: boolean }[]>;
+}
+
+export interface BudgetSource {
+  keyAlias: string;
+  team: string;
+  key: { maxBudget: number | null; spend: number } | undefined;
+  teamBudget: { maxBudget: number | null; spend: number } | undefined;
+}
+
 /** The proxy's Prometheus metrics, in a registry of its own (never prom-client's global one). */
 export class ProxyMetrics {
   readonly registry = new Registry();
+  /** Deployments whose last call (in this process) failed: `llmgate_deployment_state` 1. */
+  readonly #isFailing = new Map<string, boolean>();
   readonly requests = new Counter({
     name: "llmgate_requests_total",
-    help: "Model requests answered, by route, model group and status",
-    labelNames: ["route", "model_group", "status"] as const,
+    help: "Model requests answered, by model group, deployment, provider, key, team, route and status",
+    labelNames: [...CALL_LABELS, "status"] as const,
     registers: [this.registry],
   });
   readonly duration = new Histogram({
     name: "llmgate_request_duration_seconds",
-    help: "Time from request to the end of the response",
-    labelNames: ["route", "model_group"] as const,
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    help: "Whole request: from its arrival to the end of the response (a stream's last byte)",
+    labelNames: [...CALL_LABELS, "status"] as const,
+    buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
-  readonly spend = new Counter({
-    name: "llmgate_spend_usd_total",
-    help: "Cost of answered requests in USD, by model group",
-    labelNames: ["model_group"] as const,
+  readonly upstreamDuration = new Histogram({
+    name: "llmgate_upstream_duration_seconds",
+    help: "Time spent in upstream calls of a request (all attempts), to the end of the answer",
+    labelNames: CALL_LABELS,
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly overheadDuration = new Histogram({
+    name: "llmgate_overhead_duration_seconds",
+    help: "Time of a request spent in the proxy itself (whole request minus upstream calls)",
+    labelNames: CALL_LABELS,
+    buckets: OVERHEAD_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly timeToFirstToken = new Histogram({
+    name: "llmgate_time_to_first_token_seconds",
+    help: "Streams: time from the request's arrival to its first chunk",
+    labelNames: CALL_LABELS,
+    buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
   readonly tokens = new Counter({
     name: "llmgate_tokens_total",
-    help: "Tokens used, by model group and kind (prompt, completion)",
-    labelNames: ["model_group", "kind"] as const,
+    help: "Tokens used, by type (prompt, completion)",
+    labelNames: [...CALL_LABELS, "type"] as const,
+    registers: [this.registry],
+  });
+  readonly spend = new Counter({
+    name: "llmgate_spend_usd_total",
+    help: "Cost of answered requests in USD",
+    labelNames: CALL_LABELS,
+    registers: [this.registry],
+  });
+  readonly inFlight = new Gauge({
+    name: "llmgate_in_flight_requests",
+    help: "Model requests being answered now, by route",
+    labelNames: ["route"] as const,
+    registers: [this.registry],
+  });
+  readonly deploymentFailures = new Counter({
+    name: "llmgate_deployment_failures_total",
+    help: "Failed upstream calls, by deployment and status",
+    labelNames: ["model_group", "deployment", "provider", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({
+    name: "llmgate_retries_total",
+    help: "Retries the router made",
+    labelNames: ["model_group", "route"] as const,
+    registers: [this.registry],
+  });
+  readonly fallbacks = new Counter({
+    name: "llmgate_fallbacks_total",
+    help: "Fallback model groups the router tried, by the group that failed and the one tried",
+    labelNames: ["model_group", "fallback_model_group"] as const,
     registers: [this.registry],
   });
   readonly rateLimited = new Counter({
     name: "llmgate_rate_limited_total",
     help: "Requests refused by a key, user or team limit, by reason (rpm, tpm, parallel)",
-    labelNames: ["reason"] as const,
+    labelNames: ["reason", "key_alias", "team"] as const,
     registers: [this.registry],
   });
   readonly budgetExceeded = new Counter({
@@ -48,13 +119,117 @@ export class ProxyMetrics {
     help: "Requests served by a key over its soft_budget (reported, not blocked)",
     registers: [this.registry],
   });
+  readonly keyRemainingBudget = new Gauge({
+    name: "llmgate_key_remaining_budget_usd",
+    help: "A key's max_budget minus its spend, as of its last request (keys with a budget)",
+    labelNames: ["key_alias", "team"] as const,
+    // Each worker knows the spend it saw last: the lowest figure is the freshest.
+    aggregator: "min",
+    registers: [this.registry],
+  });
+  readonly teamRemainingBudget = new Gauge({
+    name: "llmgate_team_remaining_budget_usd",
+    help: "A team's max_budget minus its spend, as of its last request (teams with a budget)",
+    labelNames: ["team"] as const,
+    aggregator: "min",
+    registers: [this.registry],
+  });
+  readonly callbackEventsDropped = new Counter({
+    name: "llmgate_callback_events_dropped",
+    help: "Callback events dropped: queue full, or the collector failed after every retry",
+    labelNames: ["callback", "reason"] as const,
+    registers: [this.registry],
+  });
+  readonly callbackEventsSent = new Counter({
+    name: "llmgate_callback_events_sent",
+    help: "Callback events delivered to their collector",
+    labelNames: ["callback"] as const,
+    registers: [this.registry],
+  });
 
-  /** Spend-queue figures, read when Prometheus scrapes. */
   constructor() {
     // The process defaults (CPU, memory, event-loop lag, open handles), read at scrape time only.
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** `llmgate_deployment_state`, read from the router when Prometheus scrapes. */
+  watchDeployments(source: DeploymentStateSource): void {
+    const isFailing = this.#isFailing;
+    new Gauge({
+      name: "llmgate_deployment_state",
+      help: "Deployment health: 0 healthy, 1 failing (its last call failed), 2 cooling down",
+      labelNames: ["model_group", "deployment", "provider"] as const,
+      aggregator: "max",
+      registers: [this.registry],
+      async collect() {
+        for (const state of await source.deploymentStates()) {
+          const value = state.isCoolingDown
+            ? DEPLOYMENT_STATE.coolingDown
+            : isFailing.get(state.id) === true
+              ? DEPLOYMENT_STATE.failing
+              : DEPLOYMENT_STATE.healthy;
+          this.set({ model_group: state.modelGroup, deployment: state.id, provider: state.provider }, value);
+        }
+      },
+    });
+  }
+
+  /** Counters and histograms of one finished call (labels: never the key, its alias or hash prefix). */
+  observeCall(event: CallEvent): void {
+    const labels: CallLabels = {
+      model_group: event.modelGroup,
+      deployment: event.deploymentId,
+      provider: event.provider,
+      key_alias: event.caller.keyAlias,
+      team: event.caller.team,
+      route: event.route,
+    };
+    const status = String(event.status);
+    this.requests.inc({ ...labels, status });
+    const seconds = (event.endedAt - event.startedAt) / 1000;
+    this.duration.observe({ ...labels, status }, seconds);
+    if (event.attempts.length > 0) {
+      const upstream = upstreamMillis(event) / 1000;
+      this.upstreamDuration.observe(labels, upstream);
+      this.overheadDuration.observe(labels, Math.max(0, seconds - upstream));
+    }
+    if (event.firstTokenAt !== undefined)
+      this.timeToFirstToken.observe(labels, Math.max(0, event.firstTokenAt - event.startedAt) / 1000);
+    if (event.promptTokens > 0 && !event.isCacheHit)
+      this.tokens.inc({ ...labels, type: "prompt" }, event.promptTokens);
+    if (event.completionTokens > 0 && !event.isCacheHit)
+      this.tokens.inc({ ...labels, type: "completion" }, event.completionTokens);
+    if (event.cost > 0) this.spend.inc(labels, event.cost);
+    for (const attempt of event.attempts) {
+      this.#isFailing.set(attempt.deploymentId, attempt.error !== undefined);
+      if (attempt.error !== undefined)
+        this.deploymentFailures.inc({
+          model_group: attempt.modelGroup,
+          deployment: attempt.deploymentId,
+          provider: attempt.provider,
+          status: String(attempt.error.status),
+        });
+    }
+    for (const retry of event.retries)
+      this.retries.inc({ model_group: retry.modelGroup, route: event.route }, retry.count);
+    for (const fallback of event.fallbacks)
+      this.fallbacks.inc({ model_group: fallback.from, fallback_model_group: fallback.to });
+  }
+
+  /** The key's and team's budget left, after a request of theirs. */
+  observeBudgets(source: BudgetSource): void {
+    const key = source.key;
+    if (key !== undefined && key.maxBudget !== null)
+      this.keyRemainingBudget.set(
+        { key_alias: source.keyAlias, team: source.team },
+        key.maxBudget - key.spend,
+      );
+    const team = source.teamBudget;
+    if (team !== undefined && team.maxBudget !== null)
+      this.teamRemainingBudget.set({ team: source.team }, team.maxBudget - team.spend);
+  }
+
+  /** Spend-queue figures, read when Prometheus scrapes. */
   watchSpendQueue(queue: QueueStatsSource): void {
     const gauge = (
       name: string,

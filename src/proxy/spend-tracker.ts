@@ -1,3 +1,4 @@
+import { type CallObservers, type CallTrace, callerLabelsOf } from "../observability/index.js";
 import type { Usage } from "../openai/types.js";
 import type { Operation } from "../providers/types.js";
 import { completionCost, type PriceOverrides } from "../spend/index.js";
@@ -36,6 +37,13 @@ export interface FinishedRequest {
   endedAt: number;
   /** The response cache answered: no cost, and its tokens do not count against tpm. */
   cacheHit?: boolean;
+  /** For metrics and callbacks: the router's attempts, the request body, the answer, the error. */
+  trace?: CallTrace | undefined;
+  body?: unknown;
+  response?: (() => unknown) | undefined;
+  errorMessage?: string | undefined;
+  provider?: string | undefined;
+  isStream?: boolean | undefined;
 }
 
 /**
@@ -48,6 +56,9 @@ export class SpendTracker {
     private readonly cache: IdentityCache | undefined,
     private readonly limits: LimitCounters,
     private readonly metrics: ProxyMetrics,
+    private readonly observers: CallObservers,
+    /** The provider of a deployment (for failures, where no answer names it). */
+    private readonly providerOf: (deploymentId: string) => string | undefined = () => undefined,
   ) {}
 
   /** Records a finished request and returns its cost in USD. */
@@ -60,17 +71,6 @@ export class SpendTracker {
       isCacheHit || usage === undefined || request.model === undefined
         ? 0
         : completionCost({ model: request.model, usage, prices: request.prices });
-    const group = request.modelGroup ?? "";
-    this.metrics.requests.inc({ route: request.route, model_group: group, status: String(request.status) });
-    this.metrics.duration.observe(
-      { route: request.route, model_group: group },
-      (request.endedAt - request.startedAt) / 1000,
-    );
-    if (cost > 0) this.metrics.spend.inc({ model_group: group }, cost);
-    if (promptTokens > 0 && !isCacheHit)
-      this.metrics.tokens.inc({ model_group: group, kind: "prompt" }, promptTokens);
-    if (completionTokens > 0 && !isCacheHit)
-      this.metrics.tokens.inc({ model_group: group, kind: "completion" }, completionTokens);
     const identity = request.identity;
     if (identity.kind === "virtual") {
       this.cache?.addSpend(identity, cost);
@@ -79,6 +79,41 @@ export class SpendTracker {
         this.limits.addTokens(scopes, promptTokens + completionTokens, request.endedAt).catch(() => {});
       }
     }
+    const caller = callerLabelsOf(identity);
+    const deploymentId = request.deploymentId ?? "";
+    this.observers.finished({
+      callId: request.requestId,
+      callType: request.callType ?? CALL_TYPES[request.operation],
+      route: request.route,
+      modelGroup: request.modelGroup ?? "",
+      deploymentId,
+      provider: request.provider ?? (deploymentId === "" ? "" : (this.providerOf(deploymentId) ?? "")),
+      model: request.model ?? "",
+      caller,
+      status: request.status,
+      errorCode: request.errorCode,
+      errorMessage: request.errorMessage,
+      startedAt: request.startedAt,
+      endedAt: request.endedAt,
+      isStream: request.isStream === true,
+      promptTokens,
+      completionTokens,
+      cost,
+      isCacheHit,
+      trace: request.trace,
+      body: request.body,
+      response: request.response,
+    });
+    if (identity.kind === "virtual")
+      this.metrics.observeBudgets({
+        keyAlias: caller.keyAlias,
+        team: caller.team,
+        key: identity.key,
+        teamBudget:
+          identity.team === undefined
+            ? undefined
+            : { maxBudget: identity.team.maxBudget ?? null, spend: identity.team.spend },
+      });
     this.queue?.enqueue({
       requestId: request.requestId,
       responseId: request.responseId ?? null,

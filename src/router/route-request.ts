@@ -99,7 +99,10 @@ export async function routeRequest<K extends Operation>(
   for (let index = 0; index < queue.length; index++) {
     const resolved = queue[index];
     if (resolved === undefined) break;
-    if (index > 0) meta.attemptedFallbacks++;
+    if (index > 0) {
+      meta.attemptedFallbacks++;
+      context.observer?.onFallback?.(meta.modelGroup ?? "", resolved.name);
+    }
     if (options.preCallChecks && inputTokens === undefined && resolved.group.hasContextLimits) {
       inputTokens = await runtime.tokens.count(request);
     }
@@ -113,6 +116,7 @@ export async function routeRequest<K extends Operation>(
       streamTimeout,
       numRetries,
       signal: context.signal,
+      observer: context.observer,
     });
     meta.modelGroup = resolved.name;
     meta.deploymentId = outcome.deploymentId;

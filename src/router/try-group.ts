@@ -6,6 +6,7 @@ import type { ResolvedGroup } from "./model-groups.js";
 import { decideRetry, retryDelay } from "./retry-policy.js";
 import type { RouterRuntime } from "./runtime.js";
 import { selectDeployment } from "./select-deployment.js";
+import type { RouteObserver } from "./types.js";
 
 export interface GroupRequest<K extends Operation> {
   readonly operation: K;
@@ -18,6 +19,7 @@ export interface GroupRequest<K extends Operation> {
   readonly streamTimeout: number | undefined;
   readonly numRetries: number | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly observer?: RouteObserver | undefined;
 }
 
 export type GroupOutcome<K extends Operation> = AttemptOutcome<K> & {
@@ -87,6 +89,7 @@ export async function tryGroup<K extends Operation>(
     attemptsMade++;
     const timeout = request.timeout ?? deployment.timeout ?? options.timeout;
     const streamTimeout = request.streamTimeout ?? deployment.streamTimeout ?? options.streamTimeout;
+    const attemptStartedAt = request.observer === undefined ? 0 : runtime.clock();
     const outcome = await runAttempt(runtime, {
       operation: request.operation,
       body: request.body,
@@ -96,6 +99,22 @@ export async function tryGroup<K extends Operation>(
       timeout,
       streamTimeout,
       signal: request.signal,
+    });
+    request.observer?.onAttempt?.({
+      modelGroup: request.resolved.group.name,
+      deploymentId: deployment.id,
+      provider: deployment.provider,
+      model: deployment.model,
+      startedAt: attemptStartedAt,
+      endedAt: runtime.clock(),
+      isStream: request.isStream,
+      error: outcome.ok
+        ? undefined
+        : {
+            status: outcome.error.status,
+            message: outcome.error.message,
+            code: outcome.error.code ?? undefined,
+          },
     });
     if (outcome.ok) return { ok: true, result: outcome.result, retries: retriesMade(), deploymentId };
     lastError = outcome.error;
@@ -118,6 +137,7 @@ export async function tryGroup<K extends Operation>(
           runtime.clock(),
         );
     if (cooldownUntil !== undefined) {
+      request.observer?.onCooldown?.(deployment.id, cooldownUntil);
       runtime.logger.warn(
         {
           modelGroup: request.resolved.group.name,
@@ -135,5 +155,6 @@ export async function tryGroup<K extends Operation>(
     tried.add(deployment.id);
     needsOtherDeployment = decision.needsOtherDeployment;
     retries++;
+    request.observer?.onRetry?.(request.resolved.group.name);
   }
 }

@@ -129,6 +129,31 @@ export interface RouteContext {
    * in the request itself are always dropped.
    */
   credentials?: Readonly<Record<string, unknown>> | undefined;
+  /** Told of each attempt, retry, fallback and cooldown of this request (metrics, traces). */
+  observer?: RouteObserver | undefined;
+}
+
+/** One call to one deployment, as the router saw it (a stream's ends at its first chunk). */
+export interface AttemptReport {
+  modelGroup: string;
+  deploymentId: string;
+  provider: string;
+  /** The deployment's `litellm_params.model`. */
+  model: string;
+  /** Epoch milliseconds (the router's clock). */
+  startedAt: number;
+  endedAt: number;
+  isStream: boolean;
+  /** Undefined when it succeeded. */
+  error: { status: number; message: string; code: string | undefined } | undefined;
+}
+
+/** What the router reports while it routes one request; every method is optional and must not throw. */
+export interface RouteObserver {
+  onAttempt?(report: AttemptReport): void;
+  onRetry?(modelGroup: string): void;
+  onFallback?(fromGroup: string, toGroup: string): void;
+  onCooldown?(deploymentId: string, until: number): void;
 }
 
 /** What the proxy renders as `x-llmgate-*` response headers. */

@@ -11,6 +11,7 @@ import type { Usage } from "../../openai/types.js";
 import { applyKeyAlias, canUseModel, checkModelAccess } from "../access.js";
 import { type Admission, admit } from "../admission.js";
 import { relayMessagesStream } from "../anthropic-relay.js";
+import { startCallObservation } from "../call-observation.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import { checkModelCallBody, takeClientCredentials } from "../request-checks.js";
 import { routeContextFromHeaders, routeHeaders } from "../route-headers.js";
@@ -42,11 +43,15 @@ function createMessagesHandler(options: ModelCallOptions) {
     const { callId, callStartedAt: startedAt, identity } = request;
     const startedAtMs = Date.now();
     const body = request.body as Record<string, unknown> | null;
+    const observation = startCallObservation(request, options.metrics, ROUTE_NAME);
     let isRecorded = false;
     const record = (
       outcome: {
         status: number;
         errorCode?: string | undefined;
+        errorMessage?: string | undefined;
+        response?: (() => unknown) | undefined;
+        provider?: string | undefined;
         usage?: Usage | undefined;
         responseId?: string;
         model?: string;
@@ -71,6 +76,12 @@ function createMessagesHandler(options: ModelCallOptions) {
         errorCode: outcome.errorCode,
         startedAt: startedAtMs,
         endedAt: Date.now(),
+        trace: observation.trace,
+        body,
+        response: outcome.response,
+        errorMessage: outcome.errorMessage,
+        provider: outcome.provider,
+        isStream: body?.stream === true,
       });
     };
     let admission: Admission | undefined;
@@ -99,6 +110,7 @@ function createMessagesHandler(options: ModelCallOptions) {
       options.drain?.onForcedStop(reply.raw, (error) => controller.abort(error));
       const context = routeContextFromHeaders(request, controller.signal);
       if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
+      context.observer = observation.trace;
       const routeStartedAt = performance.now();
       const outcome = await options.router.routeAnthropicMessages(callRequest, context);
       const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
@@ -107,7 +119,10 @@ function createMessagesHandler(options: ModelCallOptions) {
         const reason: unknown = controller.signal.reason;
         const error: LlmgateError =
           controller.signal.aborted && LlmgateError.is(reason) ? reason : outcome.error;
-        record({ status: error.status, errorCode: error.code ?? undefined }, outcome.meta);
+        record(
+          { status: error.status, errorCode: error.code ?? undefined, errorMessage: error.message },
+          outcome.meta,
+        );
         const rendered = toAnthropicError(error);
         return reply
           .code(rendered.status)
@@ -123,6 +138,8 @@ function createMessagesHandler(options: ModelCallOptions) {
             usage: usageOf(summary.usage),
             ...(typeof summary.id === "string" ? { responseId: summary.id } : {}),
             model: result.model,
+            provider: result.providerId,
+            response: () => result.data,
           },
           outcome.meta,
         );
@@ -157,6 +174,7 @@ function createMessagesHandler(options: ModelCallOptions) {
           usage: relayed.usage,
           ...(relayed.responseId === undefined ? {} : { responseId: relayed.responseId }),
           model: result.model,
+          provider: result.providerId,
         },
         outcome.meta,
       );
@@ -164,11 +182,16 @@ function createMessagesHandler(options: ModelCallOptions) {
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
       if (!LlmgateError.is(error) && mapped.status >= 500)
         request.log.error({ err: error }, "unhandled error");
-      if (!isRecorded) record({ status: mapped.status, errorCode: mapped.code ?? undefined }, undefined);
+      if (!isRecorded)
+        record(
+          { status: mapped.status, errorCode: mapped.code ?? undefined, errorMessage: mapped.message },
+          undefined,
+        );
       if (!reply.sent) reply.headers(routeHeaders(callId, undefined, startedAt, 0));
       throw mapped;
     } finally {
       admission?.release();
+      observation.end();
     }
   };
 }

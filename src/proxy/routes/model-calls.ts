@@ -8,6 +8,7 @@ import type { ChunkStream } from "../../sdk/types.js";
 import { type Admission, admit } from "../admission.js";
 import { CacheUse } from "../cache-use.js";
 import { keyCacheControls, sendCachedAnswer } from "../cached-answers.js";
+import { startCallObservation } from "../call-observation.js";
 import type { Drain } from "../drain.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import type { LimitCounters } from "../limits/types.js";
@@ -65,6 +66,10 @@ function requestStreamUsage(body: { stream?: unknown; stream_options?: StreamOpt
 interface Outcome {
   status: number;
   errorCode?: string | undefined;
+  errorMessage?: string | undefined;
+  /** The answer, read only by callbacks that log it. */
+  response?: (() => unknown) | undefined;
+  provider?: string | undefined;
   usage?: Usage | undefined;
   responseId?: string | undefined;
   model?: string | undefined;
@@ -82,6 +87,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
     // `/openai/deployments/{model}/...` and `/engines/{model}/...` name the model in the path, and it
     // wins over the body's (the Azure client sends its deployment there and any name in the body).
     if (body !== null && typeof body === "object" && pathModel !== undefined) body.model = pathModel;
+    const observation = startCallObservation(request, options.metrics, routeName);
     let isRecorded = false;
     const record = (outcome: Outcome, meta: RouteMeta | undefined): number => {
       isRecorded = true;
@@ -102,6 +108,12 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         startedAt: startedAtMs,
         endedAt: Date.now(),
         cacheHit: outcome.cacheHit,
+        trace: observation.trace,
+        body,
+        response: outcome.response,
+        errorMessage: outcome.errorMessage,
+        provider: outcome.provider,
+        isStream: body?.stream === true,
       });
     };
     let admission: Admission | undefined;
@@ -159,6 +171,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       options.drain?.onForcedStop(reply.raw, (error) => controller.abort(error));
       const context = routeContextFromHeaders(request, controller.signal);
       if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
+      context.observer = observation.trace;
       const routeStartedAt = performance.now();
       const outcome = await options.router.route(operation, callRequest, context);
       const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
@@ -169,7 +182,10 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         const reason: unknown = controller.signal.reason;
         const error: LlmgateError =
           controller.signal.aborted && LlmgateError.is(reason) ? reason : outcome.error;
-        record({ status: error.status, errorCode: error.code ?? undefined }, outcome.meta);
+        record(
+          { status: error.status, errorCode: error.code ?? undefined, errorMessage: error.message },
+          outcome.meta,
+        );
         return reply
           .code(error.status)
           .headers({ ...headers, ...errorHeaders(error) })
@@ -185,6 +201,8 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
             usage: usageOf(summary.usage),
             responseId: typeof summary.id === "string" ? summary.id : undefined,
             model: result.model,
+            provider: result.providerId,
+            response: () => result.data,
           },
           outcome.meta,
         );
@@ -225,6 +243,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
             relayed.usage ?? estimatedUsage(JSON.stringify(callRequest).length, relayed.completionCharacters),
           responseId: relayed.responseId,
           model: result.model,
+          provider: result.providerId,
         },
         outcome.meta,
       );
@@ -232,7 +251,11 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
       if (!LlmgateError.is(error) && mapped.status >= 500)
         request.log.error({ err: error }, "unhandled error");
-      if (!isRecorded) record({ status: mapped.status, errorCode: mapped.code ?? undefined }, undefined);
+      if (!isRecorded)
+        record(
+          { status: mapped.status, errorCode: mapped.code ?? undefined, errorMessage: mapped.message },
+          undefined,
+        );
       if (!reply.sent) reply.headers(routeHeaders(callId, undefined, startedAt, 0));
       throw mapped;
     } finally {
@@ -240,6 +263,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
       admission?.release();
       // Requests waiting for this one's answer go on without it when there is none to store.
       cacheUse?.finish();
+      observation.end();
     }
   };
 }

@@ -13,6 +13,7 @@ import type { ResponseObject, ResponsesRequest } from "../../openai/responses.js
 import type { Usage } from "../../openai/types.js";
 import type { ResponseStore } from "../../store/index.js";
 import { type Admission, admit } from "../admission.js";
+import { startCallObservation } from "../call-observation.js";
 import { errorHeaders, toLlmgateError } from "../hooks/errors.js";
 import { checkModelCallBody, takeClientCredentials } from "../request-checks.js";
 import { relayResponsesStream } from "../responses-relay.js";
@@ -50,6 +51,10 @@ function checkResponsesBody(body: ResponsesRequest): void {
 interface Outcome {
   status: number;
   errorCode?: string | undefined;
+  errorMessage?: string | undefined;
+  /** The answer, read only by callbacks that log it. */
+  response?: (() => unknown) | undefined;
+  provider?: string | undefined;
   usage?: Usage | undefined;
   responseId?: string | undefined;
   model?: string | undefined;
@@ -60,6 +65,7 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
     const { callId, callStartedAt: startedAt, identity } = request;
     const startedAtMs = Date.now();
     const body = request.body as Record<string, unknown> | null;
+    const observation = startCallObservation(request, options.metrics, "/responses");
     let isRecorded = false;
     const record = (outcome: Outcome, meta: RouteMeta | undefined): number => {
       isRecorded = true;
@@ -79,6 +85,12 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
         errorCode: outcome.errorCode,
         startedAt: startedAtMs,
         endedAt: Date.now(),
+        trace: observation.trace,
+        body,
+        response: outcome.response,
+        errorMessage: outcome.errorMessage,
+        provider: outcome.provider,
+        isStream: body?.stream === true,
       });
     };
     let admission: Admission | undefined;
@@ -130,12 +142,16 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
       options.drain?.onForcedStop(reply.raw, (error) => controller.abort(error));
       const context = routeContextFromHeaders(request, controller.signal);
       if (options.allowClientCredentials) context.credentials = takeClientCredentials(callRequest);
+      context.observer = observation.trace;
       const routeStartedAt = performance.now();
       const outcome = await options.router.route("responses", callRequest, context);
       const headers = routeHeaders(callId, outcome.meta, startedAt, performance.now() - routeStartedAt);
       if (!outcome.ok) {
         const error: LlmgateError = outcome.error;
-        record({ status: error.status, errorCode: error.code ?? undefined }, outcome.meta);
+        record(
+          { status: error.status, errorCode: error.code ?? undefined, errorMessage: error.message },
+          outcome.meta,
+        );
         return reply
           .code(error.status)
           .headers({ ...headers, ...errorHeaders(error) })
@@ -158,6 +174,8 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
             usage: response.usage === undefined ? undefined : toChatUsage(response.usage),
             responseId: response.id,
             model: result.model,
+            provider: result.providerId,
+            response: () => response,
           },
           outcome.meta,
         );
@@ -196,6 +214,7 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
               : estimatedUsage(JSON.stringify(callRequest.input ?? "").length, relayed.textCharacters),
           responseId: relayed.response?.id,
           model: result.model,
+          provider: result.providerId,
         },
         outcome.meta,
       );
@@ -203,11 +222,16 @@ function createResponsesHandler(options: ResponsesRouteOptions) {
       const mapped = toLlmgateError(error, options.bodyLimitBytes);
       if (!LlmgateError.is(error) && mapped.status >= 500)
         request.log.error({ err: error }, "unhandled error");
-      if (!isRecorded) record({ status: mapped.status, errorCode: mapped.code ?? undefined }, undefined);
+      if (!isRecorded)
+        record(
+          { status: mapped.status, errorCode: mapped.code ?? undefined, errorMessage: mapped.message },
+          undefined,
+        );
       if (!reply.sent) reply.headers(routeHeaders(callId, undefined, startedAt, 0));
       throw mapped;
     } finally {
       admission?.release();
+      observation.end();
     }
   };
 }

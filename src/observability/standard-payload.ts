@@ -1,0 +1,41 @@
+import type { CallEvent } from "./call-event.js";
+
+/** LiteLLM's "standard logging payload" (the fields a generic logger or webhook gets), one per call. */
+export function standardPayloadOf(event: CallEvent): Record<string, unknown> {
+  return {
+    id: event.callId,
+    call_type: event.callType,
+    trace_id: event.trace?.traceId ?? null,
+    status: event.isSuccess ? "success" : "failure",
+    status_code: event.status,
+    route: event.route,
+    model_group: event.modelGroup,
+    model: event.model,
+    model_id: event.deploymentId,
+    deployment: event.deploymentId,
+    custom_llm_provider: event.provider,
+    api_key_alias: event.caller.keyAlias,
+    user_api_key_hash: event.caller.keyHash,
+    team: event.caller.team,
+    user: event.caller.user,
+    prompt_tokens: event.promptTokens,
+    completion_tokens: event.completionTokens,
+    total_tokens: event.promptTokens + event.completionTokens,
+    response_cost: event.cost,
+    cache_hit: event.isCacheHit,
+    startTime: event.startedAt / 1000,
+    endTime: event.endedAt / 1000,
+    completionStartTime: (event.firstTokenAt ?? event.endedAt) / 1000,
+    latency_ms: event.endedAt - event.startedAt,
+    stream: event.isStream,
+    retries: event.retries.reduce((sum, retry) => sum + retry.count, 0),
+    fallbacks: event.fallbacks.map((fallback) => fallback.to),
+    metadata: event.metadata,
+    request_tags: event.tags,
+    error_code: event.errorCode ?? null,
+    error_str: event.errorMessage ?? null,
+    messages_redacted: event.isRedacted,
+    messages: event.request?.() ?? null,
+    response: event.response?.() ?? null,
+  };
+}
