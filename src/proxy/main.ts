@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { type DeploymentConfig, type LlmgateConfig, parseConfig } from "../config/index.js";
 import { CallbackHub, CallObservers, unsupportedCallbacks } from "../observability/index.js";
+import { cliLogLine, type LogFormat } from "../observability/log-format.js";
 import { RedisOutageLog, Router } from "../router/index.js";
 import {
   createSqlStores,
@@ -81,13 +82,13 @@ type LogFields = Record<string, unknown>;
  * The app's logger, for dependencies made before the app: what they report before it exists
  * (a Redis or database error during start-up) goes to stderr.
  */
-function createLateLogger() {
+function createLateLogger(format: LogFormat) {
   let target: FastifyBaseLogger | undefined;
   const write =
     (level: "error" | "warn" | "info") =>
     (fields: LogFields, message: string): void => {
       if (target !== undefined) target[level](fields, message);
-      else process.stderr.write(`llmgate: ${level}: ${message} ${String(fields.err ?? "")}\n`);
+      else process.stderr.write(cliLogLine(format, level, `${message} ${String(fields.err ?? "")}`.trim()));
     };
   return {
     bind: (logger: FastifyBaseLogger) => {
@@ -123,7 +124,7 @@ export async function createProxy(
   const parsed = parseConfig(JSON.stringify(source), { source: "createProxy(config)", env });
   const config = parsed.config;
   const settings = config.general_settings;
-  const log = createLateLogger();
+  const log = createLateLogger(config.litellm_settings.json_logs === true ? "json" : "text");
   const redisOutage = new RedisOutageLog(log);
   const redisTarget = redisUrlOf(config.router_settings, env);
   // One channel per worker (replies are matched by id): counts, when they go through the primary, and metrics.
