@@ -239,10 +239,31 @@ export async function createProxy(
       log.error({ err: error, failures }, "spend-log write failed; rows stay queued and are retried"),
   });
   metrics.watchSpendQueue(queue);
+  let logger: FastifyBaseLogger | undefined;
   const observers = new CallObservers(
     metrics,
     callbacks.isActive ? callbacks : undefined,
     config.litellm_settings.turn_off_message_logging === true,
+    (event) => {
+      // One line per call at debug level (`--debug`), with its call id; never messages or keys.
+      if (logger === undefined || !["debug", "trace"].includes(logger.level)) return;
+      logger.debug(
+        {
+          call_id: event.callId,
+          route: event.route,
+          model_group: event.modelGroup,
+          deployment: event.deploymentId,
+          key_alias: event.caller.keyAlias,
+          status: event.status,
+          latency_ms: event.endedAt - event.startedAt,
+          prompt_tokens: event.promptTokens,
+          completion_tokens: event.completionTokens,
+          cost: event.cost,
+          attempts: event.attempts.length,
+        },
+        event.isSuccess ? "call finished" : `call failed: ${event.errorMessage ?? event.status}`,
+      );
+    },
   );
   const spend = new SpendTracker(
     queue,
@@ -280,6 +301,7 @@ export async function createProxy(
     databaseStatus: connection.status,
   });
   log.bind(app.log);
+  logger = app.log;
   if (options.hasReportedConfigWarnings !== true)
     for (const warning of parsed.warnings) app.log.warn(warning);
   for (const name of unsupportedCallbacks(config.litellm_settings))
