@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, type LlmgateConfig, loadConfig, parseConfig } from "./config/index.js";
 import { onCommandGone } from "./node-flags.js";
+import { cliLogLine } from "./observability/log-format.js";
 import { createProxy } from "./proxy/index.js";
 import { redisUrlOf } from "./proxy/shared-state.js";
 import { onStopSignals } from "./stop-signals.js";
@@ -83,8 +84,10 @@ async function main(): Promise<number> {
   let config: LlmgateConfig;
   if (values.config !== undefined) {
     const loaded = await loadConfig(values.config);
-    if (!isWorker())
-      for (const warning of loaded.warnings) process.stderr.write(`llmgate: warning: ${warning}\n`);
+    if (!isWorker()) {
+      const format = loaded.config.litellm_settings.json_logs === true ? "json" : "text";
+      for (const warning of loaded.warnings) process.stderr.write(cliLogLine(format, "warn", warning));
+    }
     config = loaded.config;
   } else {
     config = quickConfig(values.model ?? "", values.api_base, values.api_key);
@@ -94,10 +97,13 @@ async function main(): Promise<number> {
     process.stderr.write(`llmgate: --num_workers must be a whole number >= 1, got ${values.num_workers}\n`);
     return 2;
   }
+  const logFormat = config.litellm_settings.json_logs === true ? "json" : "text";
+  const say = (level: "info" | "warn" | "error", message: string) =>
+    process.stderr.write(cliLogLine(logFormat, level, message));
   const hasRedis = redisUrlOf(config.router_settings, process.env) !== undefined;
   if (workerCount > 1 && !isWorker()) {
     // Without Redis the primary holds the counts, so that limits and cooldowns hold across workers.
-    const finished = runPrimary(workerCount, { servesCounts: !hasRedis });
+    const finished = runPrimary(workerCount, { servesCounts: !hasRedis, logFormat });
     // The primary stops its workers on SIGTERM: so it does when the command is gone.
     onCommandGone(() => process.kill(process.pid, "SIGTERM"));
     return finished;
@@ -117,23 +123,23 @@ async function main(): Promise<number> {
     sharesWithWorkers: isWorker(),
   });
   const address = await proxy.listen(port, host);
-  process.stderr.write(`llmgate: listening on ${address} (${config.model_list.length} deployments)\n`);
+  say("info", `listening on ${address} (${config.model_list.length} deployments)`);
   const stop = onStopSignals({
     first: (signal) => {
-      process.stderr.write(`llmgate: ${signal}: finishing open requests, then exiting\n`);
+      say("info", `${signal}: finishing open requests, then exiting`);
       proxy.close().then(
         () => process.exit(0),
         (error: unknown) => {
-          process.stderr.write(`llmgate: error while closing: ${String(error)}\n`);
+          say("error", `error while closing: ${String(error)}`);
           process.exit(1);
         },
       );
     },
     again: (signal) => {
-      process.stderr.write(`llmgate: ${signal} again: writing queued spend, then exiting now\n`);
+      say("warn", `${signal} again: writing queued spend, then exiting now`);
       proxy.flushSpend(LAST_FLUSH_TIMEOUT_MS).then(
         (left) => {
-          if (left > 0) process.stderr.write(`llmgate: ${left} spend-log rows could not be written\n`);
+          if (left > 0) say("error", `${left} spend-log rows could not be written`);
           process.exit(1);
         },
         () => process.exit(1),

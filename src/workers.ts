@@ -1,4 +1,5 @@
 import cluster from "node:cluster";
+import { cliLogLine, type LogFormat } from "./observability/log-format.js";
 import { MemoryLimitCounters } from "./proxy/limits/memory.js";
 import { clusterMetricsTarget, METRICS_TARGET } from "./proxy/metrics-cluster.js";
 import { serveToWorkers } from "./proxy/shared-counts/ipc.js";
@@ -16,6 +17,7 @@ import { onStopSignals } from "./stop-signals.js";
 export interface PrimaryOptions {
   /** Serve limit counters and router state to the workers (no Redis to share them). */
   servesCounts: boolean;
+  logFormat: LogFormat;
 }
 
 export function runPrimary(workerCount: number, options: PrimaryOptions): Promise<number> {
@@ -47,14 +49,22 @@ export function runPrimary(workerCount: number, options: PrimaryOptions): Promis
     if (!served.has(worker.id)) {
       // It failed before serving (a port in use, a database it cannot open): another would too.
       process.stderr.write(
-        `llmgate: worker ${worker.process.pid} exited (${signal ?? code}) before serving; stopping\n`,
+        cliLogLine(
+          options.logFormat,
+          "error",
+          `worker ${worker.process.pid} exited (${signal ?? code}) before serving; stopping`,
+        ),
       );
       exitCode = 1;
       stop("SIGTERM");
       return;
     }
     process.stderr.write(
-      `llmgate: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`,
+      cliLogLine(
+        options.logFormat,
+        "warn",
+        `worker ${worker.process.pid} exited (${signal ?? code}); starting another`,
+      ),
     );
     cluster.fork();
   });

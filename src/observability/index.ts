@@ -60,6 +60,8 @@ export class CallObservers {
     private readonly metrics: CallMetricsSink,
     private readonly callbacks: CallbackHub | undefined,
     private readonly isMessageLoggingOff: boolean,
+    /** Told of every call after metrics and callbacks (the proxy's debug log line). */
+    private readonly onFinished: (event: CallEvent) => void = () => undefined,
   ) {}
 
   finished(call: FinishedCall): CallEvent {
@@ -104,6 +106,7 @@ export class CallObservers {
     };
     this.metrics.observeCall(event);
     this.callbacks?.publish(event);
+    this.onFinished(event);
     return event;
   }
 }

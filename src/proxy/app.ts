@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { ResponseCache } from "../cache/index.js";
 import type { LlmgateConfig } from "../config/index.js";
+import { logDestination } from "../observability/log-format.js";
 import { MemoryResponseStore, type ResponseStore } from "../store/index.js";
 import type { DatabaseStatus } from "./database-connection.js";
 import { Drain } from "./drain.js";
@@ -67,7 +69,9 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   const bodyLimitBytes = Math.floor(config.general_settings.max_request_size_mb * BYTES_PER_MB);
   const app = Fastify({
     bodyLimit: bodyLimitBytes,
-    logController: new LogController({ disableRequestLogging: true }),
+    // Each request's log lines carry its call id (the `x-llmgate-call-id` header, the spend row's id).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "call_id" }),
+    genReqId: () => randomUUID(),
     return503OnClosing: true,
     clientErrorHandler: handleClientError,
     frameworkErrors: handleFrameworkError,
@@ -75,6 +79,7 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
     routerOptions: { maxParamLength: 1000 },
     logger: {
       level: dependencies.logLevel ?? "info",
+      stream: logDestination(config.litellm_settings.json_logs === true ? "json" : "text"),
       redact: ["req.headers.authorization", 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
     },
   });

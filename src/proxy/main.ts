@@ -8,6 +8,7 @@ import {
 } from "../cache/index.js";
 import { type DeploymentConfig, type LlmgateConfig, parseConfig } from "../config/index.js";
 import { CallbackHub, CallObservers, unsupportedCallbacks } from "../observability/index.js";
+import { cliLogLine, type LogFormat } from "../observability/log-format.js";
 import { RedisOutageLog, Router } from "../router/index.js";
 import {
   createSqlStores,
@@ -87,13 +88,13 @@ type LogFields = Record<string, unknown>;
  * The app's logger, for dependencies made before the app: what they report before it exists
  * (a Redis or database error during start-up) goes to stderr.
  */
-function createLateLogger() {
+function createLateLogger(format: LogFormat) {
   let target: FastifyBaseLogger | undefined;
   const write =
     (level: "error" | "warn" | "info") =>
     (fields: LogFields, message: string): void => {
       if (target !== undefined) target[level](fields, message);
-      else process.stderr.write(`llmgate: ${level}: ${message} ${String(fields.err ?? "")}\n`);
+      else process.stderr.write(cliLogLine(format, level, `${message} ${String(fields.err ?? "")}`.trim()));
     };
   return {
     bind: (logger: FastifyBaseLogger) => {
@@ -146,7 +147,7 @@ export async function createProxy(
   const parsed = parseConfig(JSON.stringify(source), { source: "createProxy(config)", env });
   const config = parsed.config;
   const settings = config.general_settings;
-  const log = createLateLogger();
+  const log = createLateLogger(config.litellm_settings.json_logs === true ? "json" : "text");
   const redisOutage = new RedisOutageLog(log);
   const redisTarget = redisUrlOf(config.router_settings, env);
   // One channel per worker (replies are matched by id): counts, when they go through the primary, and metrics.
@@ -262,10 +263,31 @@ export async function createProxy(
       log.error({ err: error, failures }, "spend-log write failed; rows stay queued and are retried"),
   });
   metrics.watchSpendQueue(queue);
+  let logger: FastifyBaseLogger | undefined;
   const observers = new CallObservers(
     metrics,
     callbacks.isActive ? callbacks : undefined,
     config.litellm_settings.turn_off_message_logging === true,
+    (event) => {
+      // One line per call at debug level (`--debug`), with its call id; never messages or keys.
+      if (logger === undefined || !["debug", "trace"].includes(logger.level)) return;
+      logger.debug(
+        {
+          call_id: event.callId,
+          route: event.route,
+          model_group: event.modelGroup,
+          deployment: event.deploymentId,
+          key_alias: event.caller.keyAlias,
+          status: event.status,
+          latency_ms: event.endedAt - event.startedAt,
+          prompt_tokens: event.promptTokens,
+          completion_tokens: event.completionTokens,
+          cost: event.cost,
+          attempts: event.attempts.length,
+        },
+        event.isSuccess ? "call finished" : `call failed: ${event.errorMessage ?? event.status}`,
+      );
+    },
   );
   const spend = new SpendTracker(
     queue,
@@ -304,6 +326,7 @@ export async function createProxy(
     cache,
   });
   log.bind(app.log);
+  logger = app.log;
   if (options.hasReportedConfigWarnings !== true)
     for (const warning of parsed.warnings) app.log.warn(warning);
   for (const name of unsupportedCallbacks(config.litellm_settings))

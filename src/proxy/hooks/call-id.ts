@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 declare module "fastify" {
@@ -16,6 +15,7 @@ declare module "fastify" {
  */
 export async function assignCallId(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   request.callStartedAt = performance.now();
-  request.callId = randomUUID();
+  // fastify's request id (a UUID, see app.ts), so the request's log lines name the same id.
+  request.callId = request.id;
   reply.header("x-llmgate-call-id", request.callId);
 }
