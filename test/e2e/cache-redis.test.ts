@@ -100,8 +100,7 @@ describe("Redis taken down mid-run", () => {
       expect(isHit(answer)).toBe(false);
     }
     expect(chatCalls() - before).toBe(5);
-    const warnings = first.proxy
-      .stdout()
+    const warnings = (first.proxy.stdout() + first.proxy.stderr())
       .split("\n")
       .filter((line) => line.includes("response cache unreachable"));
     expect(warnings.length).toBe(1);
