@@ -1,6 +1,7 @@
 // The soak's upstream: OpenAI-compatible, with faults injected at random (FAULT_RATE of the calls):
 // 500 and 429 bursts, a reset before the answer, a hang, a slow first byte, a stream cut half way,
-// a stream that stops sending. Runs in the soak's own process: it measures losses, not speed.
+// a stream that stops sending, an answer larger than the proxy's max_response_size_mb (the soak sets
+// 1 MB). Runs in the soak's own process: it measures losses, not speed.
 import { createServer } from "node:http";
 
 const content = "A soak answer of about ten words, the same every time.";
@@ -51,7 +52,19 @@ function embeddingAnswer(input) {
   });
 }
 
-export const FAULTS = ["500", "429", "reset", "hang", "slow-first-byte", "stream-cut", "stream-stall"];
+export const FAULTS = [
+  "500",
+  "429",
+  "reset",
+  "hang",
+  "slow-first-byte",
+  "stream-cut",
+  "stream-stall",
+  "oversize",
+];
+
+/** An answer of 2 MB, twice the soak's max_response_size_mb. */
+const oversizeAnswer = JSON.stringify({ ...JSON.parse(chatAnswer), padding: "x".repeat(2 * 1024 * 1024) });
 
 /**
  * Starts the upstream on a free loopback port. `faultRate` of the calls get one fault, chosen at
@@ -117,6 +130,7 @@ function answer(kind, request, response, isStream, body) {
     });
   if (kind === "reset") return request.socket.resetAndDestroy();
   if (kind === "hang") return; // the proxy's timeout ends it
+  if (kind === "oversize" && !isStream) return json(200, oversizeAnswer);
   const isEmbeddings = (request.url ?? "").endsWith("/embeddings");
   const send = () => {
     if (isEmbeddings) return json(200, embeddingAnswer(body.input));

@@ -5,7 +5,8 @@
 // anything was lost (a request without an answer, a row not written, a dirty exit), never on speed.
 //
 // Flags: --minutes N (30), --rate REQUESTS_PER_SECOND (40), --fault-rate FRACTION (0.05), --fault
-// NAME (only that fault: 500, 429, reset, hang, slow-first-byte, stream-cut, stream-stall), --check.
+// NAME (only that fault: 500, 429, reset, hang, slow-first-byte, stream-cut, stream-stall, oversize;
+// or refused: a third deployment of the chat group on a port nothing listens on), --check.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +34,8 @@ const cliPath = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), "llmgate-soak-"));
 process.once("exit", () => rmSync(directory, { recursive: true, force: true }));
 
-const upstream = await startSoakUpstream({ faultRate, fault: values.fault });
+const isRefused = values.fault === "refused";
+const upstream = await startSoakUpstream({ faultRate: isRefused ? 0 : faultRate, fault: values.fault });
 const deployment = {
   model: "openai/soak",
   api_base: upstream.baseUrl,
@@ -46,9 +48,17 @@ const config = {
     { model_name: "soak", litellm_params: deployment },
     { model_name: "soak", litellm_params: deployment },
     { model_name: "soak-embed", litellm_params: deployment },
+    ...(isRefused
+      ? [
+          {
+            model_name: "soak",
+            litellm_params: { ...deployment, api_base: `http://127.0.0.1:${await pickFreePort()}/v1` },
+          },
+        ]
+      : []),
   ],
   router_settings: { num_retries: 2, allowed_fails: 20, cooldown_time: 1 },
-  general_settings: { master_key: masterKey, proxy_batch_write_at: 2 },
+  general_settings: { master_key: masterKey, proxy_batch_write_at: 2, max_response_size_mb: 1 },
 };
 const configPath = join(directory, "config.yaml");
 writeFileSync(configPath, JSON.stringify(config));
