@@ -5,20 +5,24 @@ import { createServer } from "node:net";
 
 /** @typedef {{ name: string, child: import("node:child_process").ChildProcess, pid: number, output: () => string }} Started */
 
-/** @type {Set<import("node:child_process").ChildProcess>} */
-const children = new Set();
+/** The children to stop, each with the signal that stops it (SIGKILL unless said otherwise). @type {Map<import("node:child_process").ChildProcess, NodeJS.Signals>} */
+const children = new Map();
 
 /** Kills every child still running; installed once on exit and on SIGINT/SIGTERM. */
 export function stopAll() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const [child, signal] of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   }
   children.clear();
 }
 
-/** Stops `child` with the others on exit. @param {import("node:child_process").ChildProcess} child */
-export function adopt(child) {
-  children.add(child);
+/**
+ * Stops `child` with the others on exit, with `signal` (e.g. SIGTERM for nginx, whose master stops
+ * its workers then; killed, it would leave them running).
+ * @param {import("node:child_process").ChildProcess} child @param {NodeJS.Signals} [signal]
+ */
+export function adopt(child, signal = "SIGKILL") {
+  children.set(child, signal);
   child.once("exit", () => children.delete(child));
 }
 
@@ -50,11 +54,26 @@ export function pickFreePort() {
  * @returns {Started}
  */
 export function spawnNode(name, args, env = {}) {
-  const child = spawn(process.execPath, args, {
+  return spawnCommand(name, process.execPath, args, env);
+}
+
+/**
+ * Spawns any command the same way (e.g. `taskset -c 1 node ...`: taskset execs, so the PID is the
+ * command's own). @param {string} name @param {string} command @param {string[]} args
+ * @param {Record<string, string>} [env] @param {NodeJS.Signals} [stopSignal] @returns {Started}
+ */
+export function spawnCommand(
+  name,
+  command,
+  args,
+  env = {},
+  stopSignal = /** @type {NodeJS.Signals} */ ("SIGKILL"),
+) {
+  const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  adopt(child);
+  adopt(child, stopSignal);
   let output = "";
   /** @param {Buffer} data */
   const keep = (data) => {
@@ -156,4 +175,37 @@ export function cpuSeconds(pid) {
     }
   }
   return ticks / clockTicksPerSecond;
+}
+
+/** The PIDs of a process and its live descendants. @param {number} pid @returns {number[]} */
+export function processTree(pid) {
+  /** @type {Map<number, number[]>} */
+  const childrenOf = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(entry);
+    if (stat === undefined) continue;
+    childrenOf.set(stat.parent, [...(childrenOf.get(stat.parent) ?? []), Number(entry)]);
+  }
+  const tree = [pid];
+  for (let index = 0; index < tree.length; index++) {
+    for (const child of childrenOf.get(/** @type {number} */ (tree[index])) ?? []) tree.push(child);
+  }
+  return tree;
+}
+
+/** Resident memory (VmRSS, KiB) of a process and its descendants; undefined without /proc. @param {number} pid */
+export function rssKilobytes(pid) {
+  let total = 0;
+  let isFound = false;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${member}/status`, "utf8"));
+      total += Number(match?.[1] ?? 0);
+      isFound = true;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return isFound ? total : undefined;
 }
