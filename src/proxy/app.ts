@@ -29,8 +29,11 @@ import { registerModelCallRoutes } from "./routes/model-calls.js";
 import { registerModelInfoRoutes } from "./routes/model-info.js";
 import { registerModelRoutes } from "./routes/models.js";
 import { registerResponsesRoutes } from "./routes/responses.js";
+import { registerUiRoutes } from "./routes/ui.js";
 import type { SpendTracker } from "./spend-tracker.js";
 import type { ProxyRouter } from "./types.js";
+import { createUiSessions } from "./ui/session.js";
+import { DEFAULT_UI_DIRECTORY, loadStaticFiles, type StaticFile } from "./ui/static-files.js";
 
 export interface AppDependencies {
   config: LlmgateConfig;
@@ -52,6 +55,8 @@ export interface AppDependencies {
   databaseStatus?: () => DatabaseStatus;
   /** The response cache, when `litellm_settings.cache` is on. */
   cache?: ResponseCache | undefined;
+  /** The admin UI's files; default: the built `dist/ui`. */
+  uiFiles?: Map<string, StaticFile>;
 }
 
 const BYTES_PER_MB = 1024 * 1024;
@@ -99,7 +104,9 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.setErrorHandler(createErrorHandler(bodyLimitBytes));
   app.setNotFoundHandler(handleNotFound);
 
-  const guards = createAuthGuards(config.general_settings.master_key, dependencies.identities);
+  const masterKey = config.general_settings.master_key;
+  const sessions = masterKey === undefined || masterKey === "" ? undefined : createUiSessions(masterKey);
+  const guards = createAuthGuards(masterKey, dependencies.identities, sessions);
   let isReady = false;
   app.addHook("onReady", async () => {
     isReady = true;
@@ -173,6 +180,13 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
   app.register(async (scope) => {
     scope.addHook("onRequest", assignCallId);
     registerCacheRoutes(scope, dependencies.cache, guards);
+  });
+  registerUiRoutes(app, {
+    masterKey,
+    sessions,
+    username: process.env.UI_USERNAME,
+    password: process.env.UI_PASSWORD,
+    files: dependencies.uiFiles ?? loadStaticFiles(DEFAULT_UI_DIRECTORY),
   });
   if (dependencies.management !== undefined) {
     // `/key/info` lets a virtual key read itself; without a master key there are no virtual keys.

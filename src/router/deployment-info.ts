@@ -22,8 +22,13 @@ export function withoutSecrets(source: object | undefined): Record<string, unkno
   return copy;
 }
 
+/** LiteLLM's `model_info`: the configured fields (secrets removed), the id and the provider. */
 function modelInfoOf(deployment: Deployment): Record<string, unknown> & { id: string } {
-  return { ...withoutSecrets(deployment.config.model_info), id: deployment.id };
+  return {
+    ...withoutSecrets(deployment.config.model_info),
+    id: deployment.id,
+    litellm_provider: deployment.provider,
+  };
 }
 
 /** `/model/info`: every deployment, its public params and its live state. */

@@ -122,7 +122,7 @@ describe("visibility", () => {
     expect(info[0]).toMatchObject({
       model_name: "gpt",
       litellm_params: { model: "openai/a", api_base: "http://a", max_tokens: 5 },
-      model_info: { id: "a", max_input_tokens: 100 },
+      model_info: { id: "a", max_input_tokens: 100, litellm_provider: "openai" },
       state: { in_flight: 0 },
     });
     expect(info[0]?.state.cooldown_until).toBeGreaterThan(clock.now());

@@ -71,6 +71,9 @@ export interface SpendLogFilter extends DateRange {
   apiKey?: string;
   userId?: string;
   teamId?: string;
+  /** The model group the client asked for, or the upstream model. */
+  model?: string;
+  status?: SpendStatus;
   /** Default 100, at most 1000; newest first. */
   limit?: number;
   offset?: number;

@@ -138,6 +138,11 @@ describe.each(testDialects)("SqlSpendStore on %s", (dialect) => {
       await ids({ startDate: "2025-03-01T09:00:00.001Z", endDate: new Date("2025-03-02T09:00:00.000Z") }),
     ).toEqual(["r2"]);
     expect(await ids({ limit: 1, offset: 1 })).toEqual(["r2"]);
+    expect(await ids({ status: "failure" })).toEqual(["r3"]);
+    expect(await ids({ status: "success", apiKey: "key-a" })).toEqual(["r1"]);
+    expect(await ids({ model: "gpt-4o" })).toEqual(["r3", "r2", "r1"]);
+    expect(await ids({ model: "gpt-4o-2024-08-06" })).toEqual(["r3", "r2", "r1"]);
+    expect(await ids({ model: "claude" })).toEqual([]);
     expect((await spend.queryLogs({ requestId: "r3" }))[0]).toMatchObject({
       status: "failure",
       errorCode: "429",

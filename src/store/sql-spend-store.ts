@@ -61,6 +61,11 @@ export class SqlSpendStore implements SpendStore {
     if (filter.apiKey !== undefined) query = query.where("api_key", "=", filter.apiKey);
     if (filter.userId !== undefined) query = query.where("user_id", "=", filter.userId);
     if (filter.teamId !== undefined) query = query.where("team_id", "=", filter.teamId);
+    const model = filter.model;
+    if (model !== undefined) {
+      query = query.where((where) => where.or([where("model_group", "=", model), where("model", "=", model)]));
+    }
+    if (filter.status !== undefined) query = query.where("status", "=", filter.status);
     if (bounds.from !== undefined) query = query.where("start_time", ">=", bounds.from);
     if (bounds.before !== undefined) query = query.where("start_time", "<", bounds.before);
     const limit = Math.max(1, Math.min(Math.floor(filter.limit ?? 100), 1000));

@@ -4,6 +4,7 @@ import { AuthenticationError, PermissionDeniedError } from "../../errors/index.j
 import { checkKeyUsable } from "../access.js";
 import type { Identity } from "../identity.js";
 import type { IdentityCache } from "../identity-cache.js";
+import { readCookie, SESSION_COOKIE, type UiSessions } from "../ui/session.js";
 
 /** SHA-256 in one call: half the cost of createHash().update().digest() on every request. */
 function digest(key: string): Buffer {
@@ -33,6 +34,23 @@ export function readClientKey(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the request carries a valid admin UI session cookie. A browser sends the cookie only to
+ * this site (SameSite=Strict); a request whose `Origin` names another host is refused all the same.
+ */
+function hasUiSession(request: FastifyRequest, sessions: UiSessions | undefined): boolean {
+  if (sessions === undefined) return false;
+  const token = readCookie(request.headers.cookie, SESSION_COOKIE);
+  if (token === undefined || !sessions.verify(token, Date.now())) return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 const OPEN: Identity = { kind: "open" };
 const MASTER: Identity = { kind: "master" };
 
@@ -48,11 +66,13 @@ export interface AuthGuards {
 /**
  * Resolves the caller. The key is hashed once (SHA-256): the digest is compared with the master
  * key's in constant time, and its hex form is the virtual key's id in the cache and the store.
- * Without a master key the proxy is open, as LiteLLM's is.
+ * Without a master key the proxy is open, as LiteLLM's is. A request without a key may carry the
+ * admin UI's session cookie instead, which stands for the master key.
  */
 export function createAuthGuards(
   masterKey: string | undefined,
   cache: IdentityCache | undefined,
+  sessions?: UiSessions,
 ): AuthGuards {
   const expected = masterKey === undefined || masterKey === "" ? undefined : digest(masterKey);
   async function anyKey(request: FastifyRequest): Promise<void> {
@@ -62,6 +82,10 @@ export function createAuthGuards(
     }
     const key = readClientKey(request);
     if (key === undefined) {
+      if (hasUiSession(request, sessions)) {
+        request.identity = MASTER;
+        return;
+      }
       throw new AuthenticationError({
         message: "no API key: send Authorization: Bearer <key> (or an x-api-key header)",
         code: "missing_api_key",

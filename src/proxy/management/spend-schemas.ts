@@ -12,6 +12,9 @@ export const spendLogsQuerySchema = z.strictObject({
   api_key: identifier.optional(),
   user_id: identifier.optional(),
   team_id: identifier.optional(),
+  /** The model group (or upstream model) of the request. */
+  model: identifier.optional(),
+  status: z.enum(["success", "failure"]).optional(),
   ...dateRangeShape,
   /** Newest first; default 100, at most 1000. */
   limit: positiveIntegerText.refine((limit) => limit <= 1000, "at most 1000").optional(),

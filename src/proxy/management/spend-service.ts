@@ -25,6 +25,8 @@ export async function spendLogs(
     ...(query.api_key === undefined ? {} : { apiKey: toTokenHash(query.api_key) }),
     ...(query.user_id === undefined ? {} : { userId: query.user_id }),
     ...(query.team_id === undefined ? {} : { teamId: query.team_id }),
+    ...(query.model === undefined ? {} : { model: query.model }),
+    ...(query.status === undefined ? {} : { status: query.status }),
     ...(query.limit === undefined ? {} : { limit: query.limit }),
     ...(query.offset === undefined ? {} : { offset: query.offset }),
   });
