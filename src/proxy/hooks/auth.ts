@@ -45,7 +45,9 @@ function hasUiSession(request: FastifyRequest, sessions: UiSessions | undefined)
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   try {
-    return new URL(origin).host === request.headers.host;
+    const page = new URL(origin);
+    // The Host header read with the page's scheme, so that default ports compare equal.
+    return page.host === new URL(`${page.protocol}//${request.headers.host ?? ""}`).host;
   } catch {
     return false;
   }

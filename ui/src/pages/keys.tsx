@@ -121,7 +121,7 @@ export function KeysPage() {
   const create = async (values: KeyValues) => {
     const answer = await post<{ key: string }>("/key/generate", bodyOrThrow(values, "create"));
     keys.reload();
-    setDialog({ kind: "shown", title: "New key", apiKey: answer.key });
+    setDialog({ kind: "shown", title: "Key created", apiKey: answer.key });
   };
   const save = (key: KeyRow) => async (values: KeyValues) => {
     await post("/key/update", { key: key.token, ...bodyOrThrow(values, "edit") });
@@ -131,7 +131,7 @@ export function KeysPage() {
   const regenerate = (key: KeyRow) =>
     act(async () => {
       const answer = await post<{ key: string }>("/key/regenerate", { key: key.token });
-      setDialog({ kind: "shown", title: "Regenerated key", apiKey: answer.key });
+      setDialog({ kind: "shown", title: "Key regenerated", apiKey: answer.key });
     });
   const remove = async (key: KeyRow) => {
     setBusy(true);

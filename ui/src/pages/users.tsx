@@ -196,7 +196,7 @@ export function UsersPage() {
       />
     );
   } else if (dialog?.kind === "shown") {
-    dialogView = <NewKey title="The user's key" apiKey={dialog.apiKey} onClose={close} />;
+    dialogView = <NewKey title="User created" apiKey={dialog.apiKey} onClose={close} />;
   }
 
   return (
