@@ -63,7 +63,9 @@ export class SqlSpendStore implements SpendStore {
     if (filter.teamId !== undefined) query = query.where("team_id", "=", filter.teamId);
     const model = filter.model;
     if (model !== undefined) {
-      query = query.where((where) => where.or([where("model_group", "=", model), where("model", "=", model)]));
+      query = query.where((where) =>
+        where.or([where("model_group", "=", model), where("model", "=", model)]),
+      );
     }
     if (filter.status !== undefined) query = query.where("status", "=", filter.status);
     if (bounds.from !== undefined) query = query.where("start_time", ">=", bounds.from);

@@ -111,7 +111,10 @@ export function registerUiRoutes(app: FastifyInstance, options: UiOptions): void
       });
     }
     reply.header("cache-control", "no-store");
-    reply.header("set-cookie", sessionCookie(sessions.issue(Date.now()), DEFAULT_SESSION_SECONDS, isHttps(request)));
+    reply.header(
+      "set-cookie",
+      sessionCookie(sessions.issue(Date.now()), DEFAULT_SESSION_SECONDS, isHttps(request)),
+    );
     return { authenticated: true };
   });
 
