@@ -124,6 +124,7 @@ async function main(): Promise<number> {
   });
   const address = await proxy.listen(port, host);
   say("info", `listening on ${address} (${config.model_list.length} deployments)`);
+  if ((config.general_settings.master_key ?? "") !== "") say("info", `admin UI: ${address}/ui`);
   const stop = onStopSignals({
     first: (signal) => {
       say("info", `${signal}: finishing open requests, then exiting`);
