@@ -44,13 +44,27 @@ function hasUiSession(request: FastifyRequest, sessions: UiSessions | undefined)
   if (token === undefined || !sessions.verify(token, Date.now())) return false;
   const origin = request.headers.origin;
   if (origin === undefined) return true;
+  let page: URL;
   try {
-    const page = new URL(origin);
-    // The Host header read with the page's scheme, so that default ports compare equal.
-    return page.host === new URL(`${page.protocol}//${request.headers.host ?? ""}`).host;
+    page = new URL(origin);
   } catch {
     return false;
   }
+  // The Host header (or, behind a reverse proxy, X-Forwarded-Host) read with the page's scheme, so
+  // that default ports compare equal.
+  const forwarded = request.headers["x-forwarded-host"];
+  for (const host of [
+    request.headers.host,
+    typeof forwarded === "string" ? forwarded.split(",")[0] : undefined,
+  ]) {
+    if (host === undefined || host.trim() === "") continue;
+    try {
+      if (new URL(`${page.protocol}//${host.trim()}`).host === page.host) return true;
+    } catch {
+      // A malformed header names no host.
+    }
+  }
+  return false;
 }
 
 const OPEN: Identity = { kind: "open" };

@@ -101,6 +101,16 @@ describe("the admin UI's routes", () => {
       headers: { cookie, origin: "http://localhost:80" },
     });
     expect(sameSite.statusCode).toBe(200);
+    const behindProxy = await server.inject({
+      url: "/key/list",
+      headers: {
+        cookie,
+        origin: "https://admin.example",
+        host: "10.0.0.5:4000",
+        "x-forwarded-host": "admin.example",
+      },
+    });
+    expect(behindProxy.statusCode).toBe(200);
     const tampered = await server.inject({ url: "/key/list", headers: { cookie: `${cookie}x` } });
     expect(tampered.statusCode).toBe(401);
     const logout = await server.inject({ method: "POST", url: "/ui/logout", payload: {} });
