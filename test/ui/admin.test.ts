@@ -241,6 +241,15 @@ describe("the admin UI", { timeout: 60_000 }, () => {
     await screenshot(page, "models");
   });
 
+  it("opens a page from its address and follows the back button", async () => {
+    await page.goto(`${gate.url}/ui/usage`);
+    await page.getByRole("heading", { level: 2, name: "Usage" }).waitFor();
+    await open("Logs");
+    expect(new URL(page.url()).pathname).toBe("/ui/logs");
+    await page.goBack();
+    await page.getByRole("heading", { level: 2, name: "Usage" }).waitFor();
+  });
+
   it("loaded nothing from another origin and threw no error", () => {
     const origin = new URL(gate.url).origin;
     expect(seen.urls.filter((url) => !url.startsWith(origin) && !url.startsWith("data:"))).toEqual([]);

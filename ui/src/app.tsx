@@ -17,26 +17,37 @@ export const PAGES = [
   { path: "logs", name: "Logs", view: LogsPage },
 ] as const;
 
-/** The page a location hash names (`#/usage`), Keys by default. */
-export function pageOf(hash: string): (typeof PAGES)[number] {
-  const path = hash.replace(/^#\/?/, "").split(/[/?]/)[0];
-  return PAGES.find((page) => page.path === path) ?? PAGES[0];
+/** The page a location names: `/ui/usage` (or `/ui/#/usage`), Keys by default. */
+export function pageOf(pathname: string, hash = ""): (typeof PAGES)[number] {
+  const fromPath = pathname.replace(/^\/ui\/?/, "").split("/")[0];
+  const fromHash = hash.replace(/^#\/?/, "").split(/[/?]/)[0];
+  return PAGES.find((page) => page.path === fromPath || page.path === fromHash) ?? PAGES[0];
 }
 
-function useHash(): string {
-  const [hash, setHash] = useState(window.location.hash);
+/** The current location, kept in step with the back and forward buttons. */
+function useLocation(): [string, (path: string) => void] {
+  const read = () => `${window.location.pathname}${window.location.hash}`;
+  const [location, setLocation] = useState(read);
   useEffect(() => {
-    const onChange = () => setHash(window.location.hash);
+    const onChange = () => setLocation(read());
+    window.addEventListener("popstate", onChange);
     window.addEventListener("hashchange", onChange);
-    return () => window.removeEventListener("hashchange", onChange);
+    return () => {
+      window.removeEventListener("popstate", onChange);
+      window.removeEventListener("hashchange", onChange);
+    };
   }, []);
-  return hash;
+  const navigate = (path: string) => {
+    window.history.pushState(null, "", path);
+    setLocation(read());
+  };
+  return [location, navigate];
 }
 
 export function App() {
   const [session, setSession] = useState<Session | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
-  const hash = useHash();
+  const [location, navigate] = useLocation();
   const refresh = () =>
     get<Session>("/ui/session").then(setSession, (failure: unknown) => setError(String(failure)));
   useEffect(() => {
@@ -45,10 +56,11 @@ export function App() {
     );
     refresh();
   }, []);
+  const [pathname = "", hash = ""] = location.split("#");
+  const page = pageOf(pathname, hash);
   useEffect(() => {
-    const page = pageOf(hash);
     document.title = `${page.name} · llmgate`;
-  }, [hash]);
+  }, [page]);
   if (session === undefined) {
     return (
       <main class="container">
@@ -57,7 +69,6 @@ export function App() {
     );
   }
   if (!session.authenticated) return <LoginPage session={session} onLoggedIn={refresh} />;
-  const page = pageOf(hash);
   const View = page.view;
   const logOut = async () => {
     await post("/ui/logout").catch(() => undefined);
@@ -75,7 +86,15 @@ export function App() {
           <ul>
             {PAGES.map((candidate) => (
               <li key={candidate.path}>
-                <a href={`#/${candidate.path}`} aria-current={candidate === page ? "page" : undefined}>
+                <a
+                  href={`/ui/${candidate.path}`}
+                  aria-current={candidate === page ? "page" : undefined}
+                  onClick={(event) => {
+                    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+                    event.preventDefault();
+                    navigate(`/ui/${candidate.path}`);
+                  }}
+                >
                   {candidate.name}
                 </a>
               </li>
