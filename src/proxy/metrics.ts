@@ -105,13 +105,14 @@ export class ProxyMetrics {
   });
   readonly rateLimited = new Counter({
     name: "llmgate_rate_limited_total",
-    help: "Requests refused by a key, user or team limit, by reason (rpm, tpm, parallel)",
-    labelNames: ["reason", "key_alias", "team"] as const,
+    help: "Requests refused by a limit: which one (reason rpm, tpm or parallel; scope key, user or team), and whose key and team",
+    labelNames: ["reason", "scope", "key_alias", "team"] as const,
     registers: [this.registry],
   });
   readonly budgetExceeded = new Counter({
     name: "llmgate_budget_exceeded_total",
-    help: "Requests refused because a budget was spent",
+    help: "Requests refused because a budget was spent, by key and team",
+    labelNames: ["key_alias", "team"] as const,
     registers: [this.registry],
   });
   readonly softBudgetExceeded = new Counter({
