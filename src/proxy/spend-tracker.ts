@@ -109,10 +109,7 @@ export class SpendTracker {
         keyAlias: caller.keyAlias,
         team: caller.team,
         key: identity.key,
-        teamBudget:
-          identity.team === undefined
-            ? undefined
-            : { maxBudget: identity.team.maxBudget ?? null, spend: identity.team.spend },
+        teamBudget: identity.team,
       });
     this.queue?.enqueue({
       requestId: request.requestId,
