@@ -54,7 +54,8 @@ export function sampleLines(text: string): SampleLine[] {
       );
     }
     const value = Number(match[3]);
-    if (Number.isNaN(value) && match[3] !== "NaN") throw new Error(`bad value in: ${line}`);
+    // Go's ParseFloat, which Prometheus uses, takes NaN in any case (prom-client writes "Nan").
+    if (Number.isNaN(value) && !/^nan$/i.test(match[3] as string)) throw new Error(`bad value in: ${line}`);
     lines.push({ name: match[1] as string, labels, value });
   }
   return lines;
