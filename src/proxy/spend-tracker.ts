@@ -61,6 +61,11 @@ export class SpendTracker {
     private readonly providerOf: (deploymentId: string) => string | undefined = () => undefined,
   ) {}
 
+  /** Whether a callback will send this request's answer (a stream's chunks are kept for it). */
+  sendsAnswerOf(body: unknown): boolean {
+    return this.observers.sendsAnswerOf(body);
+  }
+
   /** Records a finished request and returns its cost in USD. */
   record(request: FinishedRequest): number {
     const usage = request.usage;

@@ -243,6 +243,12 @@ describe("metadata.no_log on one request", () => {
     const stream = webhookOf(perRequest, loudIds[1] as string) as Json;
     expect(stream.messages_redacted).toBe(false);
     expect(JSON.stringify(stream.messages)).toContain(loud("stream"));
+    // A stream's answer is its chunks merged into one completion.
+    expect(at(stream, "response", "choices", 0, "message", "content")).toBe(`echo: ${loud("stream")}`);
+    const streamGeneration = generationOf(perRequest, loudIds[1] as string) as Json;
+    expect(at(streamGeneration, "output", "choices", 0, "message", "content")).toBe(
+      `echo: ${loud("stream")}`,
+    );
     expect(JSON.stringify(webhookOf(perRequest, loudIds[3] as string)?.messages)).toContain(
       loud("embeddings"),
     );
