@@ -64,6 +64,11 @@ export class CallObservers {
     private readonly onFinished: (event: CallEvent) => void = () => undefined,
   ) {}
 
+  /** Whether a callback will send this request's answer (so a stream's chunks are worth keeping). */
+  sendsAnswerOf(body: unknown): boolean {
+    return this.callbacks !== undefined && !this.isMessageLoggingOff && !requestMetadataOf(body).isNoLog;
+  }
+
   finished(call: FinishedCall): CallEvent {
     const { metadata, tags, isNoLog } = requestMetadataOf(call.body);
     const isRedacted = this.isMessageLoggingOff || isNoLog;

@@ -1,4 +1,5 @@
 import { RateLimitError } from "../errors/index.js";
+import { callerLabelsOf } from "../observability/index.js";
 import {
   applyKeyAlias,
   checkBudgets,
@@ -59,10 +60,11 @@ export async function admit(
   if (identity.kind !== "virtual") return { model: requestedModel, headers: {}, release: NOTHING_TO_RELEASE };
   const model = applyKeyAlias(identity, requestedModel);
   checkModelAccess(identity, model);
+  const caller = callerLabelsOf(identity);
   try {
     checkBudgets(identity, nowMs);
   } catch (error) {
-    metrics.budgetExceeded.inc();
+    metrics.budgetExceeded.inc({ key_alias: caller.keyAlias, team: caller.team });
     throw error;
   }
   const headers: Record<string, string> = {};
@@ -76,12 +78,18 @@ export async function admit(
   const result = await limits.acquire(scopes, nowMs);
   Object.assign(headers, rateLimitHeaders(result));
   if (!result.ok) {
-    metrics.rateLimited.inc({ reason: result.reason });
+    const scope = result.scopeId.split(":")[0] ?? "";
+    metrics.rateLimited.inc({
+      reason: result.reason,
+      scope,
+      key_alias: caller.keyAlias,
+      team: caller.team,
+    });
     const what = { rpm: "requests per minute", tpm: "tokens per minute", parallel: "parallel requests" }[
       result.reason
     ];
     throw new LimitRefusal(
-      `rate limit reached for ${result.scopeId.split(":")[0]}: ${result.limit} ${what} (${result.reason === "parallel" ? "max_parallel_requests" : `${result.reason}_limit`}); retry after ${result.retryAfterSeconds}s`,
+      `rate limit reached for ${scope}: ${result.limit} ${what} (${result.reason === "parallel" ? "max_parallel_requests" : `${result.reason}_limit`}); retry after ${result.retryAfterSeconds}s`,
       result.retryAfterSeconds,
       headers,
     );

@@ -21,11 +21,29 @@ export interface DeploymentStateSource {
   deploymentStates(): Promise<{ id: string; modelGroup: string; provider: string; isCoolingDown: boolean }[]>;
 }
 
+/** A budget and its spend: a cached key or team record, updated in place as spend is counted. */
+export interface BudgetRecord {
+  readonly maxBudget: number | null;
+  readonly spend: number;
+}
+
 export interface BudgetSource {
   keyAlias: string;
   team: string;
-  key: { maxBudget: number | null; spend: number } | undefined;
-  teamBudget: { maxBudget: number | null; spend: number } | undefined;
+  key: BudgetRecord | undefined;
+  teamBudget: BudgetRecord | undefined;
+}
+
+/** Per label set: the record a request of that key or team last named. */
+type BudgetRecords = Map<string, { labels: Record<string, string>; record: BudgetRecord }>;
+
+/** Remaining-budget gauges read at scrape time from the records a request last named. */
+function remainingBudgetCollector(records: BudgetRecords) {
+  return function collect(this: Gauge<string>): void {
+    this.reset();
+    for (const { labels, record } of records.values())
+      if (record.maxBudget !== null) this.set(labels, record.maxBudget - record.spend);
+  };
 }
 
 /** The proxy's Prometheus metrics, in a registry of its own (never prom-client's global one). */
@@ -105,13 +123,14 @@ export class ProxyMetrics {
   });
   readonly rateLimited = new Counter({
     name: "llmgate_rate_limited_total",
-    help: "Requests refused by a key, user or team limit, by reason (rpm, tpm, parallel)",
-    labelNames: ["reason", "key_alias", "team"] as const,
+    help: "Requests refused by a limit: which one (reason rpm, tpm or parallel; scope key, user or team), and whose key and team",
+    labelNames: ["reason", "scope", "key_alias", "team"] as const,
     registers: [this.registry],
   });
   readonly budgetExceeded = new Counter({
     name: "llmgate_budget_exceeded_total",
-    help: "Requests refused because a budget was spent",
+    help: "Requests refused because a budget was spent, by key and team",
+    labelNames: ["key_alias", "team"] as const,
     registers: [this.registry],
   });
   readonly softBudgetExceeded = new Counter({
@@ -119,20 +138,24 @@ export class ProxyMetrics {
     help: "Requests served by a key over its soft_budget (reported, not blocked)",
     registers: [this.registry],
   });
+  readonly #keyBudgets: BudgetRecords = new Map();
+  readonly #teamBudgets: BudgetRecords = new Map();
   readonly keyRemainingBudget = new Gauge({
     name: "llmgate_key_remaining_budget_usd",
-    help: "A key's max_budget minus its spend, as of its last request (keys with a budget)",
+    help: "A key's max_budget minus its spend now, as this proxy counts it (keys with a budget that made a request)",
     labelNames: ["key_alias", "team"] as const,
-    // Each worker knows the spend it saw last: the lowest figure is the freshest.
+    // Each worker counts its own spend at once and the others' when it hears of it: the lowest is the freshest.
     aggregator: "min",
     registers: [this.registry],
+    collect: remainingBudgetCollector(this.#keyBudgets),
   });
   readonly teamRemainingBudget = new Gauge({
     name: "llmgate_team_remaining_budget_usd",
-    help: "A team's max_budget minus its spend, as of its last request (teams with a budget)",
+    help: "A team's max_budget minus its spend now, as this proxy counts it (teams with a budget that made a request)",
     labelNames: ["team"] as const,
     aggregator: "min",
     registers: [this.registry],
+    collect: remainingBudgetCollector(this.#teamBudgets),
   });
   readonly callbackEventsDropped = new Counter({
     name: "llmgate_callback_events_dropped",
@@ -216,17 +239,17 @@ export class ProxyMetrics {
       this.fallbacks.inc({ model_group: fallback.from, fallback_model_group: fallback.to });
   }
 
-  /** The key's and team's budget left, after a request of theirs. */
+  /**
+   * After a request of theirs: the key's and team's records, whose budget left is read at each
+   * scrape (so spend counted later, by this worker or another, shows without a new request).
+   */
   observeBudgets(source: BudgetSource): void {
-    const key = source.key;
-    if (key !== undefined && key.maxBudget !== null)
-      this.keyRemainingBudget.set(
-        { key_alias: source.keyAlias, team: source.team },
-        key.maxBudget - key.spend,
-      );
-    const team = source.teamBudget;
-    if (team !== undefined && team.maxBudget !== null)
-      this.teamRemainingBudget.set({ team: source.team }, team.maxBudget - team.spend);
+    if (source.key !== undefined) {
+      const labels = { key_alias: source.keyAlias, team: source.team };
+      this.#keyBudgets.set(JSON.stringify(labels), { labels, record: source.key });
+    }
+    if (source.teamBudget !== undefined)
+      this.#teamBudgets.set(source.team, { labels: { team: source.team }, record: source.teamBudget });
   }
 
   /** Spend-queue figures, read when Prometheus scrapes. */

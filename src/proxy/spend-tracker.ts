@@ -61,6 +61,11 @@ export class SpendTracker {
     private readonly providerOf: (deploymentId: string) => string | undefined = () => undefined,
   ) {}
 
+  /** Whether a callback will send this request's answer (a stream's chunks are kept for it). */
+  sendsAnswerOf(body: unknown): boolean {
+    return this.observers.sendsAnswerOf(body);
+  }
+
   /** Records a finished request and returns its cost in USD. */
   record(request: FinishedRequest): number {
     const usage = request.usage;
@@ -109,10 +114,7 @@ export class SpendTracker {
         keyAlias: caller.keyAlias,
         team: caller.team,
         key: identity.key,
-        teamBudget:
-          identity.team === undefined
-            ? undefined
-            : { maxBudget: identity.team.maxBudget ?? null, spend: identity.team.spend },
+        teamBudget: identity.team,
       });
     this.queue?.enqueue({
       requestId: request.requestId,

@@ -2,7 +2,9 @@
  * Helpers for the observability end-to-end tests: a proxy config with callbacks, and `/metrics`
  * read through a real Prometheus text parser (parse-prometheus-text-format).
  */
+import { createServer, type Socket } from "node:net";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { pickFreePort } from "../fakes/proxy-process.js";
 import { MASTER_KEY, modelList } from "./keys-helpers.js";
 
 export interface PromSample {
@@ -52,7 +54,8 @@ export function sampleLines(text: string): SampleLine[] {
       );
     }
     const value = Number(match[3]);
-    if (Number.isNaN(value) && match[3] !== "NaN") throw new Error(`bad value in: ${line}`);
+    // Go's ParseFloat, which Prometheus uses, takes NaN in any case (prom-client writes "Nan").
+    if (Number.isNaN(value) && !/^nan$/i.test(match[3] as string)) throw new Error(`bad value in: ${line}`);
     lines.push({ name: match[1] as string, labels, value });
   }
   return lines;
@@ -116,6 +119,8 @@ export interface ObservedConfigOptions {
   upstreamBaseUrl: string;
   litellm?: Record<string, unknown>;
   general?: Record<string, unknown>;
+  /** Merged into router_settings (num_retries 0 unless given). */
+  router?: Record<string, unknown>;
 }
 
 export function observedConfig(options: ObservedConfigOptions): string {
@@ -141,7 +146,7 @@ export function observedConfig(options: ObservedConfigOptions): string {
         model_info: { id: "flaky-b" },
       },
     ],
-    router_settings: { num_retries: 0 },
+    router_settings: { num_retries: 0, ...options.router },
     litellm_settings: options.litellm ?? {},
     general_settings: { master_key: MASTER_KEY, ...options.general },
   });
@@ -157,5 +162,33 @@ export function callbackEnv(base: string): Record<string, string> {
     OTEL_EXPORTER_OTLP_HEADERS: "x-otel-token=otel-e2e-token",
     GENERIC_LOGGER_ENDPOINT: `${base}/generic`,
     GENERIC_LOGGER_HEADERS: "x-webhook-token=webhook-e2e-token",
+  };
+}
+
+export interface DeadCollectors {
+  /** A loopback port nothing listens on: connections are refused. */
+  refusedUrl: string;
+  /** A loopback port that accepts connections and never reads or answers. */
+  hangingUrl: string;
+  close(): Promise<void>;
+}
+
+/** Two collectors that never take an event: one refuses connections, one accepts and never answers. */
+export async function deadCollectors(): Promise<DeadCollectors> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  return {
+    refusedUrl: `http://127.0.0.1:${await pickFreePort()}/refused`,
+    hangingUrl: `http://127.0.0.1:${port}/hanging`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -18,6 +18,7 @@ import { routeContextFromHeaders, routeHeaders } from "../route-headers.js";
 import type { SpendTracker } from "../spend-tracker.js";
 import { SseWriter } from "../sse-writer.js";
 import { relayStream } from "../stream-relay.js";
+import { bothTaps, StreamedAnswer } from "../streamed-answer.js";
 import type { ProxyRouter, RouteMeta } from "../types.js";
 import { allowedFallbacks, estimatedUsage, unknownModelError, usageOf } from "./call-fields.js";
 
@@ -229,10 +230,14 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
         throw error;
       }
       const collector = cacheUse?.collector();
+      const answer =
+        operation !== "embeddings" && options.spend.sendsAnswerOf(body)
+          ? new StreamedAnswer(operation)
+          : undefined;
       const relayed = await relayStream(result.stream as ChunkStream<unknown>, writer, request, {
         hideUsageChunk,
         bodyLimitBytes: options.bodyLimitBytes,
-        onChunk: collector?.tap,
+        onChunk: bothTaps(collector?.tap, answer?.tap),
       });
       if (relayed.status === 200 && relayed.errorCode === undefined) cacheUse?.storeStream(collector);
       record(
@@ -244,6 +249,7 @@ function createHandler<K extends RelayedOperation>(operation: K, options: ModelC
           responseId: relayed.responseId,
           model: result.model,
           provider: result.providerId,
+          response: answer === undefined ? undefined : () => answer.answer(),
         },
         outcome.meta,
       );

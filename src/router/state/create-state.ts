@@ -4,14 +4,16 @@ import type { RedisOutageLog } from "./redis-outage.js";
 import { RedisRouterState } from "./redis-state.js";
 import type { RouterState } from "./router-state.js";
 
-/** Redis when `redis_url`/`redis_host` or `REDIS_URL` is set, else memory. */
+/** Redis when `redis_url`/`redis_host` or a non-empty `REDIS_URL` is set, else memory. */
 export function createRouterState(
   settings: RouterSettings,
   env: NodeJS.ProcessEnv,
   logger: RouterLogger,
   outage?: RedisOutageLog,
 ): RouterState {
-  const url = settings.redis_url ?? (settings.redis_host === undefined ? env.REDIS_URL : undefined);
+  // An empty REDIS_URL is no Redis (as the proxy reads it), not ioredis's default localhost:6379.
+  const fromEnv = env.REDIS_URL === "" ? undefined : env.REDIS_URL;
+  const url = settings.redis_url ?? (settings.redis_host === undefined ? fromEnv : undefined);
   if (url === undefined && settings.redis_host === undefined) return new MemoryRouterState();
   return new RedisRouterState({
     url,
