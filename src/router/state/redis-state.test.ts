@@ -83,6 +83,8 @@ describe("Redis router state", () => {
 
   it("is chosen by redis_url, redis_host or REDIS_URL, else memory", async () => {
     expect(createRouterState({}, {}, silentLogger)).toBeInstanceOf(MemoryRouterState);
+    // An empty REDIS_URL is unset (as redisUrlOf and the cache settings read it), not localhost.
+    expect(createRouterState({}, { REDIS_URL: "" }, silentLogger)).toBeInstanceOf(MemoryRouterState);
     const fromEnv = createRouterState({}, { REDIS_URL }, silentLogger);
     const fromHost = createRouterState({ redis_host: "127.0.0.1", redis_port: 6379 }, {}, silentLogger);
     expect(fromEnv).toBeInstanceOf(RedisRouterState);
