@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { ResponseCache } from "../cache/index.js";
 import type { LlmgateConfig } from "../config/index.js";
@@ -31,6 +30,7 @@ import { registerModelRoutes } from "./routes/models.js";
 import { registerResponsesRoutes } from "./routes/responses.js";
 import { registerUiRoutes } from "./routes/ui.js";
 import type { SpendTracker } from "./spend-tracker.js";
+import { timeOrderedUuid } from "./time-ordered-id.js";
 import type { ProxyRouter } from "./types.js";
 import { createUiSessions } from "./ui/session.js";
 import { DEFAULT_UI_DIRECTORY, loadStaticFiles, type StaticFile } from "./ui/static-files.js";
@@ -76,7 +76,8 @@ export function createApp(dependencies: AppDependencies): FastifyInstance {
     bodyLimit: bodyLimitBytes,
     // Each request's log lines carry its call id (the `x-llmgate-call-id` header, the spend row's id).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "call_id" }),
-    genReqId: () => randomUUID(),
+    // Time-ordered: the call id is spend_logs' primary key (see timeOrderedUuid).
+    genReqId: timeOrderedUuid,
     return503OnClosing: true,
     clientErrorHandler: handleClientError,
     frameworkErrors: handleFrameworkError,

@@ -16,14 +16,15 @@ export function startCallObservation(
   route: string,
 ): CallObservation {
   const trace = new CallTrace(traceContextOf(request.headers.traceparent));
-  metrics.inFlight.inc({ route });
+  const inFlight = metrics.inFlightOf(route);
+  inFlight.inc();
   let isEnded = false;
   return {
     trace,
     end: () => {
       if (isEnded) return;
       isEnded = true;
-      metrics.inFlight.dec({ route });
+      inFlight.dec();
     },
   };
 }

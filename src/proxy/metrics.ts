@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { type CallEvent, upstreamMillis } from "../observability/index.js";
+import { CounterSeries, GaugeSeries, HistogramSeries } from "./metric-series.js";
 
 export interface QueueStatsSource {
   stats(): { queued: number; written: number; dropped: number; failures: number };
@@ -12,6 +13,18 @@ export type CallLabels = Record<CallLabel, string>;
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/** The series of one call label set, each made on its first use (so none is exported before). */
+interface CallSeries {
+  labels: CallLabels;
+  byStatus: Map<number, { requests: CounterSeries; duration: HistogramSeries }>;
+  upstream?: HistogramSeries;
+  overhead?: HistogramSeries;
+  timeToFirstToken?: HistogramSeries;
+  promptTokens?: CounterSeries;
+  completionTokens?: CounterSeries;
+  spend?: CounterSeries;
+}
 
 /** `llmgate_deployment_state` values. */
 export const DEPLOYMENT_STATE = { healthy: 0, failing: 1, coolingDown: 2 } as const;
@@ -51,6 +64,9 @@ export class ProxyMetrics {
   readonly registry = new Registry();
   /** Deployments whose last call (in this process) failed: `llmgate_deployment_state` 1. */
   readonly #isFailing = new Map<string, boolean>();
+  /** Bound series by call labels (one entry per label set, as prom-client keeps one per series). */
+  readonly #callSeries = new Map<string, CallSeries>();
+  readonly #inFlightSeries = new Map<string, GaugeSeries>();
   readonly requests = new Counter({
     name: "llmgate_requests_total",
     help: "Model requests answered, by model group, deployment, provider, key, team, route and status",
@@ -197,32 +213,76 @@ export class ProxyMetrics {
     });
   }
 
+  /** `llmgate_in_flight_requests` of a route, bound. */
+  inFlightOf(route: string): GaugeSeries {
+    let series = this.#inFlightSeries.get(route);
+    if (series === undefined) {
+      series = new GaugeSeries(this.inFlight, { route });
+      this.#inFlightSeries.set(route, series);
+    }
+    return series;
+  }
+
+  #seriesOf(event: CallEvent): CallSeries {
+    const caller = event.caller;
+    const key = `${event.modelGroup}\u0000${event.deploymentId}\u0000${event.provider}\u0000${caller.keyAlias}\u0000${caller.team}\u0000${event.route}`;
+    let series = this.#callSeries.get(key);
+    if (series === undefined) {
+      series = {
+        labels: {
+          model_group: event.modelGroup,
+          deployment: event.deploymentId,
+          provider: event.provider,
+          key_alias: caller.keyAlias,
+          team: caller.team,
+          route: event.route,
+        },
+        byStatus: new Map(),
+      };
+      this.#callSeries.set(key, series);
+    }
+    return series;
+  }
+
   /** Counters and histograms of one finished call (labels: never the key, its alias or hash prefix). */
   observeCall(event: CallEvent): void {
-    const labels: CallLabels = {
-      model_group: event.modelGroup,
-      deployment: event.deploymentId,
-      provider: event.provider,
-      key_alias: event.caller.keyAlias,
-      team: event.caller.team,
-      route: event.route,
-    };
-    const status = String(event.status);
-    this.requests.inc({ ...labels, status });
+    const series = this.#seriesOf(event);
+    const labels = series.labels;
+    let byStatus = series.byStatus.get(event.status);
+    if (byStatus === undefined) {
+      const withStatus = { ...labels, status: String(event.status) };
+      byStatus = {
+        requests: new CounterSeries(this.requests, withStatus),
+        duration: new HistogramSeries(this.duration, withStatus),
+      };
+      series.byStatus.set(event.status, byStatus);
+    }
+    byStatus.requests.inc();
     const seconds = (event.endedAt - event.startedAt) / 1000;
-    this.duration.observe({ ...labels, status }, seconds);
+    byStatus.duration.observe(seconds);
     if (event.attempts.length > 0) {
       const upstream = upstreamMillis(event) / 1000;
-      this.upstreamDuration.observe(labels, upstream);
-      this.overheadDuration.observe(labels, Math.max(0, seconds - upstream));
+      series.upstream ??= new HistogramSeries(this.upstreamDuration, labels);
+      series.upstream.observe(upstream);
+      series.overhead ??= new HistogramSeries(this.overheadDuration, labels);
+      series.overhead.observe(Math.max(0, seconds - upstream));
     }
-    if (event.firstTokenAt !== undefined)
-      this.timeToFirstToken.observe(labels, Math.max(0, event.firstTokenAt - event.startedAt) / 1000);
-    if (event.promptTokens > 0 && !event.isCacheHit)
-      this.tokens.inc({ ...labels, type: "prompt" }, event.promptTokens);
-    if (event.completionTokens > 0 && !event.isCacheHit)
-      this.tokens.inc({ ...labels, type: "completion" }, event.completionTokens);
-    if (event.cost > 0) this.spend.inc(labels, event.cost);
+    if (event.firstTokenAt !== undefined) {
+      series.timeToFirstToken ??= new HistogramSeries(this.timeToFirstToken, labels);
+      series.timeToFirstToken.observe(Math.max(0, event.firstTokenAt - event.startedAt) / 1000);
+    }
+    if (event.promptTokens > 0 && !event.isCacheHit) {
+      series.promptTokens ??= new CounterSeries(this.tokens, { ...labels, type: "prompt" });
+      series.promptTokens.inc(event.promptTokens);
+    }
+    if (event.completionTokens > 0 && !event.isCacheHit) {
+      series.completionTokens ??= new CounterSeries(this.tokens, { ...labels, type: "completion" });
+      series.completionTokens.inc(event.completionTokens);
+    }
+    if (event.cost > 0) {
+      series.spend ??= new CounterSeries(this.spend, labels);
+      series.spend.inc(event.cost);
+    }
     for (const attempt of event.attempts) {
       this.#isFailing.set(attempt.deploymentId, attempt.error !== undefined);
       if (attempt.error !== undefined)
@@ -244,12 +304,18 @@ export class ProxyMetrics {
    * scrape (so spend counted later, by this worker or another, shows without a new request).
    */
   observeBudgets(source: BudgetSource): void {
-    if (source.key !== undefined) {
-      const labels = { key_alias: source.keyAlias, team: source.team };
-      this.#keyBudgets.set(JSON.stringify(labels), { labels, record: source.key });
+    const key = source.key;
+    if (key !== undefined) {
+      // Set once per key and team: the record is read at each scrape.
+      const id = `${source.keyAlias}\u0000${source.team}`;
+      if (this.#keyBudgets.get(id)?.record !== key) {
+        this.#keyBudgets.set(id, { labels: { key_alias: source.keyAlias, team: source.team }, record: key });
+      }
     }
-    if (source.teamBudget !== undefined)
-      this.#teamBudgets.set(source.team, { labels: { team: source.team }, record: source.teamBudget });
+    const team = source.teamBudget;
+    if (team !== undefined && this.#teamBudgets.get(source.team)?.record !== team) {
+      this.#teamBudgets.set(source.team, { labels: { team: source.team }, record: team });
+    }
   }
 
   /** Spend-queue figures, read when Prometheus scrapes. */
