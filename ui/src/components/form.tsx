@@ -84,3 +84,25 @@ export function ErrorText(props: { error: string | undefined }) {
 export function Row(props: { children: ComponentChildren }) {
   return <div class="grid">{props.children}</div>;
 }
+
+/** A dialog form's error and buttons: "Cancel", and "Create" (a new record) or "Save". */
+export function FormFooter(props: {
+  mode: "create" | "edit";
+  busy: boolean;
+  error: string | undefined;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      <ErrorText error={props.error} />
+      <footer>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" aria-busy={props.busy}>
+          {props.mode === "create" ? "Create" : "Save"}
+        </button>
+      </footer>
+    </>
+  );
+}

@@ -41,3 +41,29 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
 export function messageOf(failure: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
+
+export interface Action {
+  busy: boolean;
+  error: string | undefined;
+  setError: (error: string | undefined) => void;
+  /** Runs `action`, busy meanwhile; what it throws becomes `error`. */
+  run: (action: () => Promise<unknown>) => Promise<void>;
+}
+
+/** A button's or form's call to the API: busy while it runs, its failure as a message. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

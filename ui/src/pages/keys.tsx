@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { get, type KeyRow, listAllKeys, post, type TeamRow } from "../api";
-import { ErrorText, fieldId, SelectField, TextField } from "../components/form";
+import { ErrorText, FormFooter, fieldId, SelectField, TextField } from "../components/form";
 import { LimitFields } from "../components/limit-fields";
-import { messageOf, useLoad } from "../components/load";
+import { useAction, useLoad } from "../components/load";
 import { Confirm, Modal, Page } from "../components/modal";
 import { NewKey } from "../components/new-key";
 import { dateTime, limit, modelList, shortHash, spendOfBudget } from "../format";
@@ -22,8 +22,7 @@ function KeyForm(props: {
   onCancel: () => void;
 }) {
   const [values, setValues] = useState(props.initial);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [ids] = useState(() => ({
     alias: fieldId("alias"),
     duration: fieldId("duration"),
@@ -31,13 +30,7 @@ function KeyForm(props: {
   }));
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    try {
-      await props.onSubmit(values);
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
+    await action.run(() => props.onSubmit(values));
   };
   return (
     <form onSubmit={submit}>
@@ -71,15 +64,7 @@ function KeyForm(props: {
           ...props.teams.map((team) => ({ value: team.team_id, label: team.team_alias ?? team.team_id })),
         ]}
       />
-      <ErrorText error={error} />
-      <footer>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" aria-busy={busy}>
-          {props.mode === "create" ? "Create" : "Save"}
-        </button>
-      </footer>
+      <FormFooter mode={props.mode} busy={action.busy} error={action.error} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -99,25 +84,17 @@ export function KeysPage() {
   const keys = useLoad(listAllKeys, []);
   const teams = useLoad(() => get<TeamRow[]>("/team/list"), []);
   const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
-  const [actionError, setActionError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const teamName = (id: string | null) => {
     if (id === null) return "—";
     return teams.data?.find((team) => team.team_id === id)?.team_alias ?? id;
   };
   const close = () => {
     setDialog(undefined);
-    setActionError(undefined);
+    action.setError(undefined);
   };
-  const act = async (run: () => Promise<unknown>) => {
-    setActionError(undefined);
-    try {
-      await run();
-    } catch (failure) {
-      setActionError(messageOf(failure));
-    }
-    keys.reload();
-  };
+  /** A row's action; the table is read again whatever its outcome. */
+  const act = (run: () => Promise<unknown>) => action.run(run).then(keys.reload);
   const create = async (values: KeyValues) => {
     const answer = await post<{ key: string }>("/key/generate", bodyOrThrow(values, "create"));
     keys.reload();
@@ -133,18 +110,12 @@ export function KeysPage() {
       const answer = await post<{ key: string }>("/key/regenerate", { key: key.token });
       setDialog({ kind: "shown", title: "Key regenerated", apiKey: answer.key });
     });
-  const remove = async (key: KeyRow) => {
-    setBusy(true);
-    try {
+  const remove = (key: KeyRow) =>
+    action.run(async () => {
       await post("/key/delete", { keys: [key.token] });
       close();
       keys.reload();
-    } catch (failure) {
-      setActionError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   let dialogView = null;
   if (dialog?.kind === "create" || dialog?.kind === "edit") {
@@ -177,8 +148,8 @@ export function KeysPage() {
         title="Delete key"
         message={`Delete the key ${dialog.key.key_alias ?? shortHash(dialog.key.token)}? Clients using it get 401 at once.`}
         confirm="Delete"
-        busy={busy}
-        error={actionError}
+        busy={action.busy}
+        error={action.error}
         onConfirm={() => remove(dialog.key)}
         onCancel={close}
       />
@@ -194,7 +165,7 @@ export function KeysPage() {
           Create key
         </button>
       </p>
-      <ErrorText error={keys.error ?? (dialog === undefined ? actionError : undefined)} />
+      <ErrorText error={keys.error ?? (dialog === undefined ? action.error : undefined)} />
       <div class="overflow-auto">
         <table class="striped">
           <thead>

@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { get, post, type TeamRow } from "../api";
-import { ErrorText, fieldId, Row, SelectField, TextField } from "../components/form";
+import { ErrorText, FormFooter, fieldId, Row, SelectField, TextField } from "../components/form";
 import { LimitFields } from "../components/limit-fields";
-import { messageOf, useLoad } from "../components/load";
+import { messageOf, useAction, useLoad } from "../components/load";
 import { Confirm, Modal, Page } from "../components/modal";
 import { dateTime, limit, modelList, spendOfBudget } from "../format";
 import { EMPTY_LIMITS, type LimitValues, limitsBody, limitValuesOf } from "./limits-form";
@@ -24,14 +24,13 @@ function TeamForm(props: {
   onCancel: () => void;
 }) {
   const [values, setValues] = useState(props.initial);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [aliasId] = useState(() => fieldId("team-alias"));
   const submit = async (event: Event) => {
     event.preventDefault();
     const limits = limitsBody(values);
     if ("error" in limits) {
-      setError(limits.error);
+      action.setError(limits.error);
       return;
     }
     const body: Record<string, unknown> = {
@@ -40,13 +39,7 @@ function TeamForm(props: {
     };
     if (props.mode === "create")
       for (const [name, value] of Object.entries(body)) if (value === null) delete body[name];
-    setBusy(true);
-    try {
-      await props.onSubmit(body);
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
+    await action.run(() => props.onSubmit(body));
   };
   return (
     <form onSubmit={submit}>
@@ -61,15 +54,7 @@ function TeamForm(props: {
         onChange={setValues}
         modelHint="Model groups the team's keys may call; empty: every model"
       />
-      <ErrorText error={error} />
-      <footer>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" aria-busy={busy}>
-          {props.mode === "create" ? "Create" : "Save"}
-        </button>
-      </footer>
+      <FormFooter mode={props.mode} busy={action.busy} error={action.error} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -173,11 +158,10 @@ function Members(props: { team: TeamRow; onChanged: () => void; onClose: () => v
 export function TeamsPage() {
   const teams = useLoad(() => get<TeamRow[]>("/team/list"), []);
   const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const close = () => {
     setDialog(undefined);
-    setError(undefined);
+    action.setError(undefined);
   };
   const create = async (body: Record<string, unknown>) => {
     await post("/team/new", body);
@@ -189,26 +173,16 @@ export function TeamsPage() {
     teams.reload();
     close();
   };
-  const remove = async (team: TeamRow) => {
-    setBusy(true);
-    try {
+  const remove = (team: TeamRow) =>
+    action.run(async () => {
       await post("/team/delete", { team_ids: [team.team_id] });
       teams.reload();
       close();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const setBlocked = async (team: TeamRow) => {
-    try {
-      await post("/team/update", { team_id: team.team_id, blocked: !team.blocked });
-    } catch (failure) {
-      setError(messageOf(failure));
-    }
-    teams.reload();
-  };
+    });
+  const setBlocked = (team: TeamRow) =>
+    action
+      .run(() => post("/team/update", { team_id: team.team_id, blocked: !team.blocked }))
+      .then(teams.reload);
 
   let dialogView = null;
   if (dialog?.kind === "create" || dialog?.kind === "edit") {
@@ -241,8 +215,8 @@ export function TeamsPage() {
         title="Delete team"
         message={`Delete the team ${dialog.team.team_alias ?? dialog.team.team_id}? Its keys are deleted with it.`}
         confirm="Delete"
-        busy={busy}
-        error={error}
+        busy={action.busy}
+        error={action.error}
         onConfirm={() => remove(dialog.team)}
         onCancel={close}
       />
@@ -256,7 +230,7 @@ export function TeamsPage() {
           Create team
         </button>
       </p>
-      <ErrorText error={teams.error ?? (dialog === undefined ? error : undefined)} />
+      <ErrorText error={teams.error ?? (dialog === undefined ? action.error : undefined)} />
       <div class="overflow-auto">
         <table class="striped">
           <thead>

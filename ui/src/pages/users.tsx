@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { get, post, type UserRow } from "../api";
-import { ErrorText, fieldId, Row, SelectField, TextField } from "../components/form";
+import { ErrorText, FormFooter, fieldId, Row, SelectField, TextField } from "../components/form";
 import { LimitFields } from "../components/limit-fields";
-import { messageOf, useLoad } from "../components/load";
+import { useAction, useLoad } from "../components/load";
 import { Confirm, Modal, Page } from "../components/modal";
 import { NewKey } from "../components/new-key";
 import { dateTime, limit, modelList, spendOfBudget } from "../format";
@@ -30,8 +30,7 @@ function UserForm(props: {
   onCancel: () => void;
 }) {
   const [values, setValues] = useState(props.initial);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [ids] = useState(() => ({
     user: fieldId("user-id"),
     email: fieldId("email"),
@@ -42,7 +41,7 @@ function UserForm(props: {
     event.preventDefault();
     const limits = limitsBody(values);
     if ("error" in limits) {
-      setError(limits.error);
+      action.setError(limits.error);
       return;
     }
     const body: Record<string, unknown> = {
@@ -55,13 +54,7 @@ function UserForm(props: {
       if (values.userId.trim() !== "") body.user_id = values.userId.trim();
       body.auto_create_key = values.withKey;
     }
-    setBusy(true);
-    try {
-      await props.onSubmit(body);
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
+    await action.run(() => props.onSubmit(body));
   };
   return (
     <form onSubmit={submit}>
@@ -112,15 +105,7 @@ function UserForm(props: {
           Create a key for the user
         </label>
       ) : null}
-      <ErrorText error={error} />
-      <footer>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" aria-busy={busy}>
-          {props.mode === "create" ? "Create" : "Save"}
-        </button>
-      </footer>
+      <FormFooter mode={props.mode} busy={action.busy} error={action.error} onCancel={props.onCancel} />
     </form>
   );
 }
@@ -128,11 +113,10 @@ function UserForm(props: {
 export function UsersPage() {
   const users = useLoad(() => get<{ users: UserRow[] }>("/user/list", { page_size: 1000 }), []);
   const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const close = () => {
     setDialog(undefined);
-    setError(undefined);
+    action.setError(undefined);
   };
   const create = async (body: Record<string, unknown>) => {
     const answer = await post<{ key?: string | null }>("/user/new", body);
@@ -145,18 +129,12 @@ export function UsersPage() {
     users.reload();
     close();
   };
-  const remove = async (user: UserRow) => {
-    setBusy(true);
-    try {
+  const remove = (user: UserRow) =>
+    action.run(async () => {
       await post("/user/delete", { user_ids: [user.user_id] });
       users.reload();
       close();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   let dialogView = null;
   if (dialog?.kind === "create" || dialog?.kind === "edit") {
@@ -189,8 +167,8 @@ export function UsersPage() {
         title="Delete user"
         message={`Delete the user ${dialog.user.user_id}? Their keys are deleted and they leave their teams.`}
         confirm="Delete"
-        busy={busy}
-        error={error}
+        busy={action.busy}
+        error={action.error}
         onConfirm={() => remove(dialog.user)}
         onCancel={close}
       />
@@ -206,7 +184,7 @@ export function UsersPage() {
           Create user
         </button>
       </p>
-      <ErrorText error={users.error ?? (dialog === undefined ? error : undefined)} />
+      <ErrorText error={users.error ?? (dialog === undefined ? action.error : undefined)} />
       <div class="overflow-auto">
         <table class="striped">
           <thead>
