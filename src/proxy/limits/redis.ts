@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { countUp, defineCountUp } from "../../router/state/count-up-script.js";
 import {
   type AcquireResult,
   type LimitCounters,
@@ -59,15 +60,6 @@ end
 return 1
 `;
 
-/** INCRBY and EXPIRE of each key (KEYS), by ARGV[1], with the TTL ARGV[2]: one command, not a MULTI. */
-const ADD_TOKENS_SCRIPT = `
-for i = 1, #KEYS do
-  redis.call('INCRBY', KEYS[i], ARGV[1])
-  redis.call('EXPIRE', KEYS[i], ARGV[2])
-end
-return 1
-`;
-
 const REASONS: Record<number, LimitReason> = { 1: "rpm", 2: "tpm", 3: "parallel" };
 /** An in-flight count left by a crashed proxy disappears after this long without requests. */
 const IN_FLIGHT_TTL_SECONDS = 600;
@@ -81,7 +73,6 @@ function limitArgument(limit: number | undefined): number {
 interface ScriptCommands {
   llmgateAcquireLimits(...keysThenArguments: (string | number)[]): Promise<unknown>;
   llmgateReleaseLimits(...keysThenArguments: (string | number)[]): Promise<unknown>;
-  llmgateAddTokens(...keysThenArguments: (string | number)[]): Promise<unknown>;
 }
 
 /** Counters in Redis, shared by every proxy that points at it. */
@@ -89,13 +80,13 @@ export class RedisLimitCounters implements LimitCounters {
   private readonly scripts: ScriptCommands;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly prefix = "llmgate:limits",
   ) {
     // Sent once, then run by its SHA (EVALSHA; ioredis loads it again after a Redis restart).
     redis.defineCommand("llmgateAcquireLimits", { lua: ACQUIRE_SCRIPT });
     redis.defineCommand("llmgateReleaseLimits", { lua: RELEASE_SCRIPT });
-    redis.defineCommand("llmgateAddTokens", { lua: ADD_TOKENS_SCRIPT });
+    defineCountUp(redis);
     this.scripts = redis as unknown as ScriptCommands;
   }
 
@@ -159,8 +150,10 @@ export class RedisLimitCounters implements LimitCounters {
   async addTokens(scopes: readonly LimitScope[], tokens: number, nowMs: number): Promise<void> {
     if (scopes.length === 0 || tokens <= 0) return;
     const window = windowOf(nowMs);
-    const keys = scopes.map((scope) => this.keysOf(scope, window)[1]);
-    await this.scripts.llmgateAddTokens(keys.length, ...keys, tokens, WINDOW_TTL_SECONDS);
+    await countUp(
+      this.redis,
+      scopes.map((scope) => [this.keysOf(scope, window)[1], tokens, WINDOW_TTL_SECONDS] as const),
+    );
   }
 
   async close(): Promise<void> {}

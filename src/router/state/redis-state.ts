@@ -1,5 +1,6 @@
 import type { Redis, RedisOptions } from "ioredis";
 import type { RouterLogger } from "../types.js";
+import { countUp, defineCountUp } from "./count-up-script.js";
 import { MemoryRouterState } from "./memory-state.js";
 import { RedisOutageLog } from "./redis-outage.js";
 import type { DeploymentUsage, RouterState } from "./router-state.js";
@@ -21,25 +22,6 @@ const IN_FLIGHT_TTL_SECONDS = 600;
 const MINUTE_TTL_SECONDS = 120;
 const COMMAND_TIMEOUT_MS = 1_000;
 
-/**
- * INCR (or INCRBY) with its EXPIRE, as one script: one command and one reply instead of a MULTI of
- * four to six (ioredis' JS work per command is most of what a Redis call costs the proxy).
- * KEYS: the counters; ARGV: per key the increment, then its TTL. Returns the last key's new value.
- */
-const COUNT_UP_SCRIPT = `
-local value = 0
-for i = 1, #KEYS do
-  value = redis.call('INCRBY', KEYS[i], ARGV[i * 2 - 1])
-  redis.call('EXPIRE', KEYS[i], ARGV[i * 2])
-end
-return value
-`;
-
-/** The script as ioredis defines it on the connection: (number of keys, ...keys, ...arguments). */
-interface CountUpCommand {
-  llmgateCountUp(...keysThenArguments: (string | number)[]): Promise<number>;
-}
-
 async function connect(options: RedisStateOptions, outage: RedisOutageLog): Promise<Redis> {
   // Loaded on first use, so importing the SDK never loads the Redis client.
   const { Redis: RedisClient } = await import("ioredis");
@@ -49,7 +31,7 @@ async function connect(options: RedisStateOptions, outage: RedisOutageLog): Prom
       ? new RedisClient({ ...settings, host: options.host, port: options.port, password: options.password })
       : new RedisClient(options.url, settings);
   outage.watch(client);
-  client.defineCommand("llmgateCountUp", { lua: COUNT_UP_SCRIPT });
+  defineCountUp(client);
   return client;
 }
 
@@ -120,16 +102,10 @@ export class RedisRouterState implements RouterState {
     return this.run(
       (local) => local.startRequest(id, minute),
       async (client) => {
-        const count = await (client as unknown as CountUpCommand).llmgateCountUp(
-          2,
-          inFlight,
-          requests,
-          1,
-          IN_FLIGHT_TTL_SECONDS,
-          1,
-          MINUTE_TTL_SECONDS,
-        );
-        return Number(count ?? 0);
+        return countUp(client, [
+          [inFlight, 1, IN_FLIGHT_TTL_SECONDS],
+          [requests, 1, MINUTE_TTL_SECONDS],
+        ]);
       },
     );
   }
@@ -157,7 +133,7 @@ export class RedisRouterState implements RouterState {
     await this.run(
       (local) => local.addTokens(id, minute, tokens),
       async (client) => {
-        await (client as unknown as CountUpCommand).llmgateCountUp(1, key, tokens, MINUTE_TTL_SECONDS);
+        await countUp(client, [[key, tokens, MINUTE_TTL_SECONDS]]);
       },
     );
   }
@@ -167,13 +143,7 @@ export class RedisRouterState implements RouterState {
     return this.run(
       (local) => local.recordFailure(id, minute),
       async (client) => {
-        const count = await (client as unknown as CountUpCommand).llmgateCountUp(
-          1,
-          key,
-          1,
-          MINUTE_TTL_SECONDS,
-        );
-        return Number(count ?? 0);
+        return countUp(client, [[key, 1, MINUTE_TTL_SECONDS]]);
       },
     );
   }
